@@ -1,0 +1,96 @@
+// The shapes of what a run leaves behind: summary.json (versioned) and timeline.ndjson lines.
+// Reporters, verdicts and compare read only these types, never worker messages.
+import type { ClosedBy, CounterName, DriverName, HistogramName, ProfileName, RunEvent, TextSample } from '../protocol.js';
+import type { LatencySummary } from './histogram.js';
+
+/** Bumped on any incompatible change to RunSummary or TimelinePoint. */
+export const SCHEMA_VERSION = 1;
+
+/** Lower-case counter names as they appear in JSON (k6 style snake_case). */
+export type CounterKey = Lowercase<CounterName>;
+
+/** Everything counted for one profile, or for all profiles together. */
+export interface ProfileMetrics {
+  clients: number;
+  counters: Record<CounterKey, number>;
+  /** Close code label ('1000', '4xxx', …) × who closed → count; zero rows omitted. */
+  closeCodes: { code: string; by: ClosedBy; count: number }[];
+  /** Handshake / response status label → count. */
+  statuses: Record<string, number>;
+  /** Socket error code → count. */
+  errors: Record<string, number>;
+  latency: Record<HistogramName, LatencySummary>;
+}
+
+/** Health of the load generator itself; a saturated generator makes latency untrustworthy. */
+export interface GeneratorHealth {
+  workers: number;
+  eventLoopP99MaxMs: number;
+  eventLoopMaxMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** p99 of how late sends left against their schedule, in ms. */
+  sendLatenessP99Ms: number;
+  saturated: boolean;
+  /** Why saturated is true, in one sentence; '' otherwise. */
+  reason: string;
+}
+
+/** Run phases in order; a phase absent from a run simply has no ticks. */
+export type Phase = 'baseline' | 'ramp-up' | 'steady' | 'drain' | 'cooldown';
+
+/** One line of timeline.ndjson: the merged interval of every worker for one tick. */
+export interface TimelinePoint {
+  /** Seconds since run start (end of the tick). */
+  t: number;
+  /** Epoch ms of the tick's end. */
+  ts: number;
+  phase: Phase;
+  open: number;
+  attempted: number;
+  opened: number;
+  failed: number;
+  closed: number;
+  sent: number;
+  received: number;
+  bytesReceived: number;
+  errors: number;
+  /** Close code label → count in this tick. */
+  closes: Record<string, number>;
+  rtt: { count: number; p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; maxMs: number };
+  lagP99Ms: number;
+  /** Open connections per profile at the tick's end. */
+  openByProfile: Partial<Record<ProfileName, number>>;
+  eventLoopP99Ms: number;
+  /** Server memory samples taken in this tick, if a sampler is configured. */
+  server?: Record<string, number>;
+}
+
+/** summary.json: totals, per profile, generator health, verdicts and thresholds. */
+export interface RunSummary {
+  schemaVersion: typeof SCHEMA_VERSION;
+  soakstorm: string;
+  runId: string;
+  status: 'completed' | 'interrupted' | 'aborted' | 'unreachable';
+  /** Why the run ended, in words ('duration elapsed', 'SIGINT', …). */
+  stopReason: string;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  target: { url: string; driver: DriverName };
+  /** The options the run used, for reports and compare. */
+  settings: Record<string, unknown>;
+  totals: ProfileMetrics;
+  profiles: Partial<Record<ProfileName, ProfileMetrics>>;
+  generator: GeneratorHealth;
+  samples: TextSample[];
+  events: RunEvent[];
+  /** Encoded cumulative histograms ('all' and each profile), so reports and merge can rebuild. */
+  histograms: Record<string, Record<HistogramName, string>>;
+  /** Filled by the verdicts module; empty until it runs. */
+  verdicts: unknown[];
+  /** Filled by the thresholds module; empty until it runs. */
+  thresholds: unknown[];
+  /** Server memory samples and fit; absent without a sampler. */
+  server?: unknown;
+}

@@ -1,0 +1,266 @@
+// The only contract between the coordinator and its workers: task payload, messages,
+// counter slot layout and histogram names. Nothing here may import from cli/ or reporters/.
+import type { MessagePort } from 'node:worker_threads';
+
+/** Client behaviours; the index of a profile is its slot in every per-profile table. */
+export const PROFILES = ['fast', 'slow', 'sleepy', 'storm'] as const;
+export type ProfileName = (typeof PROFILES)[number];
+
+/** Wire protocols a client can speak. */
+export const DRIVERS = ['ws', 'sse', 'ndjson'] as const;
+export type DriverName = (typeof DRIVERS)[number];
+
+/** How a WebSocket client measures round trips. */
+export type RttMode = 'ping' | 'echo';
+
+/** Reconnect policies (storm profile and every unexpected close). */
+export type ReconnectPolicy = 'none' | 'immediate' | 'fixed' | 'exp' | 'exp-jitter';
+
+/** Integer microseconds; every histogram holds this unit. */
+export type Micros = number;
+/** Milliseconds, possibly fractional. */
+export type Millis = number;
+
+/** Per-profile knobs; every field has a default in cli/options.ts. */
+export interface ProfileOptions {
+  /** fast: messages per second per client. */
+  ratePerSec: number;
+  /** fast: payload bytes per message (at least the 20-byte header). */
+  payloadBytes: number;
+  /** slow: bytes per second the client reads. */
+  slowReadBytesPerSec: number;
+  /** slow/sleepy: server push asked for with a subscribe message (msgs/s, bytes). */
+  pushRate: number;
+  pushBytes: number;
+  /** sleepy: awake and asleep spans, jittered by ±jitterPct. */
+  awakeMs: Millis;
+  asleepMs: Millis;
+  sleepJitterPct: number;
+  /** sleepy: percent of sleepy clients that never wake (vanish without a close frame). */
+  vanishPct: number;
+  /** storm: offsets from run start at which every storm client drops at once. */
+  stormAtMs: Millis[];
+  /** storm: repeat the drop every this many ms after the last stormAtMs (0 = no repeat). */
+  stormEveryMs: Millis;
+  reconnect: ReconnectPolicy;
+  reconnectBaseMs: Millis;
+  reconnectCapMs: Millis;
+  reconnectMaxTries: number;
+}
+
+/** What one worker needs to run its shard of the population. */
+export interface WorkerPlan {
+  workerIndex: number;
+  workerCount: number;
+  /** Total simulated clients in the run; this worker owns ids where id % workerCount === workerIndex. */
+  clientCount: number;
+  /** Percent per profile, in PROFILES order, summing to 100. */
+  mix: number[];
+  seed: number;
+  url: string;
+  driver: DriverName;
+  headers: Record<string, string>;
+  rttMode: RttMode;
+  /** Wall-clock ms (Date epoch) at which t=0 of the run falls; shared by every worker. */
+  startAtEpochMs: number;
+  rampUpMs: Millis;
+  /** Wall-clock length of the load phase, measured from startAtEpochMs. */
+  durationMs: Millis;
+  /** A request without an answer after this long is recorded as failed at this latency. */
+  timeoutMs: Millis;
+  /** Handshake (or HTTP response head) deadline. */
+  connectTimeoutMs: Millis;
+  /** Open-loop sessions end normally after a drawn length in [min, max] ms (0 = never). */
+  sessionMinMs: Millis;
+  sessionMaxMs: Millis;
+  /** Local addresses to spread connections over (empty = let the kernel choose). */
+  localAddresses: string[];
+  profile: ProfileOptions;
+}
+
+/** Payload of the one long piscina task each worker runs. */
+export interface WorkerTask {
+  plan: WorkerPlan;
+  port: MessagePort;
+  /** Float64 counters, written only by this worker; layout COUNTERS_LENGTH. */
+  counters: SharedArrayBuffer;
+}
+
+/** Histograms every worker keeps, one per profile. Values are integer µs. */
+export const HISTOGRAMS = [
+  'rtt', // from the intended send time (coordinated omission corrected)
+  'rttRaw', // from the actual send time
+  'connect', // attempt start -> open
+  'sendLateness', // actual send - intended send: the generator's own lateness
+  'lag', // push receive time - server ts (clock offset removed where known)
+  'lifetime', // connection open -> close
+  'reconnect', // drop -> reopened (storms and unexpected closes)
+  'liveness', // sleepy: went silent -> server closed us
+] as const;
+export type HistogramName = (typeof HISTOGRAMS)[number];
+
+/** Scalar counters, one set per profile. All are monotonic except OPEN_NOW (a gauge kept as +1/-1). */
+export const COUNTER = {
+  CONN_ATTEMPTED: 0,
+  CONN_OPENED: 1,
+  CONN_FAILED: 2,
+  CONN_CLOSED: 3,
+  OPEN_NOW: 4,
+  MSGS_SENT: 5,
+  MSGS_RECEIVED: 6,
+  BYTES_SENT: 7,
+  BYTES_RECEIVED: 8,
+  RTT_SAMPLES: 9,
+  RTT_FAILED: 10,
+  HIST_CLAMPED: 11,
+  PUSH_RECEIVED: 12,
+  SEQ_GAPS: 13,
+  SEQ_REORDERS: 14,
+  SEQ_DUPLICATES: 15,
+  RECONNECTS: 16,
+  RECONNECT_GIVEUPS: 17,
+  BYTES_EXPECTED: 18,
+  SESSIONS_ENDED: 19,
+  SLEEPS: 20,
+  WOKE_OPEN: 21,
+  WOKE_CLOSED: 22,
+  VANISHED: 23,
+  SERVER_CLOSED_ASLEEP: 24,
+  PARSE_ERRORS: 25,
+  SENDS_SKIPPED: 26,
+} as const;
+export type CounterName = keyof typeof COUNTER;
+export const SCALAR_COUNT = 27;
+
+/** Close codes with a slot of their own; anything else lands in the matching "other" slot. */
+export const CLOSE_CODES = [1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015] as const;
+/** Slots after CLOSE_CODES: 3000-3999, 4000-4999, anything else. */
+export const CLOSE_OTHER_LABELS = ['3xxx', '4xxx', 'other'] as const;
+export const CLOSE_SLOTS = CLOSE_CODES.length + CLOSE_OTHER_LABELS.length;
+/** Who ended a connection: we sent the close (or reset), the server sent it, or nobody (abnormal). */
+export const CLOSED_BY = ['client', 'server', 'abnormal'] as const;
+export type ClosedBy = (typeof CLOSED_BY)[number];
+
+/** Handshake / response statuses with a slot; 101 and 200 are successes. */
+export const HTTP_STATUSES = [101, 200, 204, 301, 302, 400, 401, 403, 404, 405, 409, 426, 429, 500, 502, 503, 504] as const;
+export const HTTP_OTHER_LABELS = ['other2xx', 'other3xx', 'other4xx', 'other5xx', 'other'] as const;
+export const STATUS_SLOTS = HTTP_STATUSES.length + HTTP_OTHER_LABELS.length;
+
+/** Socket and handshake error codes with a slot; anything else is "other". */
+export const ERROR_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EADDRNOTAVAIL',
+  'EADDRINUSE',
+  'EHOSTUNREACH',
+  'EMFILE',
+  'HANDSHAKE_TIMEOUT',
+  'UNEXPECTED_RESPONSE',
+  'PROTOCOL',
+  'other',
+] as const;
+export const ERROR_SLOTS = ERROR_CODES.length;
+
+/** Offsets of each counter group inside one profile's block. */
+export const BLOCK = {
+  SCALARS: 0,
+  CLOSES: SCALAR_COUNT,
+  STATUSES: SCALAR_COUNT + CLOSE_SLOTS * CLOSED_BY.length,
+  ERRORS: SCALAR_COUNT + CLOSE_SLOTS * CLOSED_BY.length + STATUS_SLOTS,
+  LENGTH: SCALAR_COUNT + CLOSE_SLOTS * CLOSED_BY.length + STATUS_SLOTS + ERROR_SLOTS,
+} as const;
+/** Length of a worker's whole counter array: one block per profile. */
+export const COUNTERS_LENGTH = BLOCK.LENGTH * PROFILES.length;
+
+/** Index of scalar `slot` for profile index `p`. */
+export function scalarIndex(p: number, slot: number): number {
+  return p * BLOCK.LENGTH + slot;
+}
+/** Index of close slot `closeSlot` closed by `by` (index in CLOSED_BY) for profile `p`. */
+export function closeIndex(p: number, closeSlot: number, by: number): number {
+  return p * BLOCK.LENGTH + BLOCK.CLOSES + by * CLOSE_SLOTS + closeSlot;
+}
+/** Index of status slot for profile `p`. */
+export function statusIndex(p: number, statusSlot: number): number {
+  return p * BLOCK.LENGTH + BLOCK.STATUSES + statusSlot;
+}
+/** Index of error slot for profile `p`. */
+export function errorIndex(p: number, errorSlot: number): number {
+  return p * BLOCK.LENGTH + BLOCK.ERRORS + errorSlot;
+}
+
+/** Per profile × histogram, compressed base64 (hdr-histogram-js); '' when empty. */
+export type EncodedHistograms = Record<HistogramName, string[]>;
+
+/** Small samples of strings the server sent (close reasons, error texts); capped per interval. */
+export interface TextSample {
+  kind: 'close-reason' | 'error' | 'parse-error';
+  profile: ProfileName;
+  text: string;
+  count: number;
+}
+
+/** Discrete events worth putting on the timeline (storm drops, give-ups). */
+export interface RunEvent {
+  atMs: Millis;
+  kind: 'storm' | 'reconnect-giveup' | 'saturated';
+  profile: ProfileName;
+  detail: string;
+}
+
+// ---- coordinator -> worker ----
+
+/** Stop sending, wait up to drainMs for answers, close every client, then return WorkerFinal. */
+export interface StopMessage {
+  type: 'stop';
+  reason: 'duration' | 'signal' | 'abort' | 'unreachable';
+  drainMs: Millis;
+}
+export type CoordinatorMessage = StopMessage;
+
+// ---- worker -> coordinator ----
+
+export interface ReadyMessage {
+  type: 'ready';
+  workerIndex: number;
+  clients: number;
+}
+
+/** One per worker per second: everything recorded since the previous interval. */
+export interface IntervalMessage {
+  type: 'interval';
+  workerIndex: number;
+  seq: number;
+  /** Wall-clock (epoch ms) bounds of the interval. */
+  t0Ms: number;
+  t1Ms: number;
+  histograms: EncodedHistograms;
+  /** Deltas since the previous interval, COUNTERS_LENGTH long (transferred). */
+  counters: Float64Array;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  samples: TextSample[];
+  events: RunEvent[];
+  /** Epoch ms at which each reconnect attempt was started, only when plan asks for it (tests). */
+  attemptTimesMs?: number[];
+}
+
+export interface FatalMessage {
+  type: 'fatal';
+  workerIndex: number;
+  error: { name: string; message: string; code: string };
+}
+
+export type WorkerMessage = ReadyMessage | IntervalMessage | FatalMessage;
+
+/** What the worker's task resolves with: the last interval plus cumulative counters. */
+export interface WorkerFinal {
+  workerIndex: number;
+  last: IntervalMessage;
+  /** Cumulative counters over the whole run, for cross-checking the merged deltas. */
+  totals: Float64Array;
+}
