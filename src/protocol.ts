@@ -93,7 +93,7 @@ export const HISTOGRAMS = [
   'connect', // attempt start -> open
   'sendLateness', // actual send - intended send: the generator's own lateness
   'lag', // push receive time - server ts (clock offset removed where known)
-  'lifetime', // connection open -> close
+  'lifetime', // connection open -> close, only for closes the client did not start (idle-cut evidence)
   'reconnect', // drop -> reopened (storms and unexpected closes)
   'liveness', // sleepy: went silent -> server closed us
 ] as const;

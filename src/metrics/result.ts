@@ -66,6 +66,40 @@ export interface TimelinePoint {
   server?: Record<string, number>;
 }
 
+/** Names of the verdicts soakstorm can reach. */
+export type VerdictId =
+  | 'leak'
+  | 'backpressure'
+  | 'idle-cut'
+  | 'zombie'
+  | 'reconnect-loop'
+  | 'storm-recovery'
+  | 'burstiness'
+  | 'generator-saturated';
+
+/** One diagnosis with the numbers behind it; 'inconclusive' says what data was missing. */
+export interface Verdict {
+  id: VerdictId;
+  status: 'pass' | 'fail' | 'inconclusive';
+  /** One line an on-call engineer understands, e.g. "+38 MB/min in steady state (p<0.001)". */
+  summary: string;
+  /** Figures behind the verdict (units in the key names, e.g. slopeBytesPerMin). */
+  evidence: Record<string, number | string | boolean>;
+  /** Limits of the method that apply to this run, if any. */
+  caveats?: string[];
+}
+
+/** One threshold expression and its outcome at the end of the run. */
+export interface ThresholdResult {
+  /** The expression as the user wrote it, e.g. "rtt.p99<250ms". */
+  expression: string;
+  status: 'pass' | 'fail' | 'no-data';
+  /** Observed value in the expression's unit, null when there was no data. */
+  observed: number | null;
+  /** Human-readable observed value with unit, e.g. "312ms". */
+  observedText: string;
+}
+
 /** summary.json: totals, per profile, generator health, verdicts and thresholds. */
 export interface RunSummary {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -87,10 +121,8 @@ export interface RunSummary {
   events: RunEvent[];
   /** Encoded cumulative histograms ('all' and each profile), so reports and merge can rebuild. */
   histograms: Record<string, Record<HistogramName, string>>;
-  /** Filled by the verdicts module; empty until it runs. */
-  verdicts: unknown[];
-  /** Filled by the thresholds module; empty until it runs. */
-  thresholds: unknown[];
+  verdicts: Verdict[];
+  thresholds: ThresholdResult[];
   /** Server memory samples and fit; absent without a sampler. */
   server?: unknown;
 }
