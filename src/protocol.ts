@@ -75,6 +75,8 @@ export interface WorkerPlan {
   sessionMaxMs: Millis;
   /** Local addresses to spread connections over (empty = let the kernel choose). */
   localAddresses: string[];
+  /** Send every attempt's start time back (tests of reconnect spreading); off in normal runs. */
+  recordAttempts: boolean;
   profile: ProfileOptions;
 }
 
@@ -241,8 +243,8 @@ export interface IntervalMessage {
   counters: Float64Array;
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
-  cpuUserMs: number;
-  cpuSystemMs: number;
+  /** Share of the interval this worker's event loop was busy (0..1). */
+  utilization: number;
   samples: TextSample[];
   events: RunEvent[];
   /** Epoch ms at which each reconnect attempt was started, only when plan asks for it (tests). */

@@ -1,0 +1,277 @@
+// One simulated WebSocket client on `ws`: connect, count, close, reconnect. What it sends and
+// how it reads is its profile's business (workers/profiles/). Hot-path invariants: handlers
+// attach once per connection; no per-message closures, promises, events, logs or JSON.parse;
+// counters by slot; time from performance.now().
+import WebSocket from 'ws';
+import { CLOSED_BY, COUNTER, closeIndex, errorIndex, statusIndex, type ProfileName } from '../../protocol.js';
+import { closeSlot, errorSlot, statusSlot } from '../../metrics/close-codes.js';
+import type { Schedulable } from '../schedule.js';
+import type { WorkerContext } from '../context.js';
+import { H } from '../recorder.js';
+import { END, isDeterministic, reconnectDelayMs } from '../reconnect.js';
+import type { Rng } from '../../scenarios/random.js';
+
+/** Client lifecycle states. */
+export const STATE = { IDLE: 0, CONNECTING: 1, OPEN: 2, CLOSING: 3, DONE: 4 } as const;
+
+const BY_CLIENT = CLOSED_BY.indexOf('client');
+const BY_SERVER = CLOSED_BY.indexOf('server');
+const BY_ABNORMAL = CLOSED_BY.indexOf('abnormal');
+const UNEXPECTED_RESPONSE = 'Unexpected server response: ';
+
+/** What a profile does with a client; one shared object per profile, state lives on the client. */
+export interface ProfileBehaviour {
+  readonly name: ProfileName;
+  /** The connection opened: subscribe, set the first send time. Returns the next due time. */
+  onOpen(c: WsClient, nowMs: number): number;
+  /** Due work (sends, timeouts, sleep/wake); returns the next due time or Infinity. */
+  onDue(c: WsClient, nowMs: number): number;
+  onMessage(c: WsClient, data: Buffer, isBinary: boolean, nowMs: number): void;
+  onPong(c: WsClient, data: Buffer, nowMs: number): void;
+  /** The connection ended (any reason): settle outstanding requests. */
+  onClose(c: WsClient, nowMs: number): void;
+  /** Extra ws options for this profile (e.g. autoPong: false while asleep is handled by the profile). */
+  readonly autoPong: boolean;
+}
+
+/** A simulated client; one object per client for the whole run, reused across reconnects. */
+export class WsClient implements Schedulable {
+  dueAtMs = Infinity;
+  heapSlot = -1;
+  state: number = STATE.IDLE;
+  ws: WebSocket | null = null;
+  /** Set when we started the close (session end, stop, storm): the close is ours, not the server's. */
+  weClosed = false;
+  attemptStartMs = 0;
+  openedAtMs = 0;
+  /** When an open connection was lost; NaN unless a reconnect is pending. */
+  droppedAtMs = Number.NaN;
+  /** Consecutive identical deterministic failures, and which one (kind * 100000 + code). */
+  failStreak = 0;
+  failKey = -1;
+  attempt = 0;
+  sessionEndMs = Infinity;
+  /** Set by the handshake error so the close handler can classify the failure. */
+  lastStatus = 0;
+  lastErrorSlot = -1;
+
+  // Profile state (kept here so profiles stay allocation-free singletons).
+  seq = 0;
+  oldestSeq = 0;
+  nextSendMs = Infinity;
+  /** Intended send time of seq % ring.length, 0 once answered. */
+  ring: Float64Array;
+  /** Free-form numeric slots for profiles (sleep phase, bytes read, …). */
+  readonly slots = new Float64Array(16);
+
+  readonly #onOpen = (): void => this.#handleOpen();
+  readonly #onMessage = (data: Buffer, isBinary: boolean): void => {
+    const r = this.ctx.recorder;
+    r.add(this.p, COUNTER.MSGS_RECEIVED, 1);
+    r.add(this.p, COUNTER.BYTES_RECEIVED, data.length);
+    this.profile.onMessage(this, data, isBinary, performance.now());
+  };
+  readonly #onPong = (data: Buffer): void => this.profile.onPong(this, data, performance.now());
+  readonly #onError = (err: Error & { code?: string }): void => this.#handleError(err);
+  readonly #onClose = (code: number, reason: Buffer): void => this.#handleClose(code, reason);
+
+  constructor(
+    readonly id: number,
+    /** Profile index in PROFILES. */
+    readonly p: number,
+    readonly profile: ProfileBehaviour,
+    readonly ctx: WorkerContext,
+    readonly rng: Rng,
+    ringSize: number,
+  ) {
+    this.ring = new Float64Array(ringSize);
+  }
+
+  /** Scheduler callback: connect when idle, otherwise let the profile work. */
+  onDue(nowMs: number): void {
+    if (this.ctx.stopping) return;
+    if (this.state === STATE.IDLE) {
+      this.connect(nowMs);
+      return;
+    }
+    if (this.state !== STATE.OPEN) return;
+    if (nowMs >= this.sessionEndMs) {
+      this.ctx.recorder.add(this.p, COUNTER.SESSIONS_ENDED, 1);
+      this.close(1000, 'session end');
+      return;
+    }
+    const next = this.profile.onDue(this, nowMs);
+    this.ctx.scheduler.at(this, Math.min(next, this.sessionEndMs));
+  }
+
+  /** Starts a connection attempt now. */
+  connect(nowMs: number): void {
+    const { plan, recorder } = this.ctx;
+    this.state = STATE.CONNECTING;
+    this.weClosed = false;
+    this.lastStatus = 0;
+    this.lastErrorSlot = -1;
+    this.attemptStartMs = nowMs;
+    recorder.add(this.p, COUNTER.CONN_ATTEMPTED, 1);
+    recorder.attempt(this.ctx.toEpochMs(nowMs));
+    const local = plan.localAddresses.length > 0 ? plan.localAddresses[this.id % plan.localAddresses.length] : undefined;
+    const ws = new WebSocket(plan.url, {
+      perMessageDeflate: false,
+      handshakeTimeout: plan.connectTimeoutMs,
+      autoPong: this.profile.autoPong,
+      followRedirects: false,
+      headers: plan.headers,
+      localAddress: local,
+    });
+    ws.binaryType = 'nodebuffer';
+    ws.on('open', this.#onOpen);
+    ws.on('message', this.#onMessage);
+    ws.on('pong', this.#onPong);
+    ws.on('error', this.#onError);
+    ws.on('close', this.#onClose);
+    this.ws = ws;
+  }
+
+  /** Closes politely (our close): the server's answer arrives as a normal close event. */
+  close(code: number, reason: string): void {
+    if (this.ws === null || this.state === STATE.CLOSING || this.state === STATE.DONE) return;
+    this.weClosed = true;
+    this.state = STATE.CLOSING;
+    this.ctx.scheduler.cancel(this);
+    this.ws.close(code, reason);
+  }
+
+  /** Drops the TCP connection without a close frame (storms, vanishing mobiles). */
+  terminate(): void {
+    if (this.ws === null || this.state === STATE.DONE) return;
+    this.weClosed = true;
+    this.state = STATE.CLOSING;
+    this.ctx.scheduler.cancel(this);
+    this.ws.terminate();
+  }
+
+  /** Sends a binary frame from the worker's scratch buffer (ws copies masked frames). */
+  sendScratch(length: number): void {
+    const r = this.ctx.recorder;
+    this.ws!.send(this.ctx.scratch.subarray(0, length), { binary: true });
+    r.add(this.p, COUNTER.MSGS_SENT, 1);
+    r.add(this.p, COUNTER.BYTES_SENT, length);
+  }
+
+  #handleOpen(): void {
+    const nowMs = performance.now();
+    const r = this.ctx.recorder;
+    this.state = STATE.OPEN;
+    this.openedAtMs = nowMs;
+    r.add(this.p, COUNTER.CONN_OPENED, 1);
+    r.add(this.p, COUNTER.OPEN_NOW, 1);
+    r.bump(statusIndex(this.p, statusSlot(101)));
+    r.record(H.connect, this.p, (nowMs - this.attemptStartMs) * 1000);
+    if (!Number.isNaN(this.droppedAtMs)) {
+      r.record(H.reconnect, this.p, (nowMs - this.droppedAtMs) * 1000);
+      r.add(this.p, COUNTER.RECONNECTS, 1);
+      this.droppedAtMs = Number.NaN;
+    }
+    this.attempt = 0;
+    this.failStreak = 0;
+    this.failKey = -1;
+    const plan = this.ctx.plan;
+    this.sessionEndMs = plan.sessionMaxMs > 0 ? nowMs + this.rng.between(plan.sessionMinMs, plan.sessionMaxMs) : Infinity;
+    if (this.ctx.stopping) {
+      this.close(1000, 'soak done');
+      return;
+    }
+    const next = this.profile.onOpen(this, nowMs);
+    this.ctx.scheduler.at(this, Math.min(next, this.sessionEndMs));
+  }
+
+  #handleError(err: Error & { code?: string }): void {
+    // Aborting our own attempt (stop, storm) raises "closed before the connection was established": not a failure.
+    if (this.weClosed) return;
+    const msg = err.message;
+    if (msg.startsWith(UNEXPECTED_RESPONSE)) {
+      this.lastStatus = Number(msg.slice(UNEXPECTED_RESPONSE.length)) || 0;
+      this.lastErrorSlot = errorSlot('UNEXPECTED_RESPONSE');
+    } else if (msg === 'Opening handshake has timed out') {
+      this.lastErrorSlot = errorSlot('HANDSHAKE_TIMEOUT');
+    } else if (err.code !== undefined && err.code.startsWith('WS_ERR_')) {
+      this.lastErrorSlot = errorSlot('PROTOCOL');
+    } else {
+      this.lastErrorSlot = errorSlot(err.code);
+    }
+    this.ctx.recorder.bump(errorIndex(this.p, this.lastErrorSlot));
+    this.ctx.recorder.sample('error', this.p, err.code ? `${err.code}: ${msg}` : msg);
+  }
+
+  #handleClose(code: number, reason: Buffer): void {
+    const nowMs = performance.now();
+    const r = this.ctx.recorder;
+    const wasOpen = this.state === STATE.OPEN || (this.state === STATE.CLOSING && this.openedAtMs >= this.attemptStartMs);
+    const ws = this.ws!;
+    ws.removeAllListeners();
+    ws.on('error', noop);
+    this.ws = null;
+    this.ctx.scheduler.cancel(this);
+    this.profile.onClose(this, nowMs);
+    let kind: number;
+    let failCode: number;
+    if (wasOpen) {
+      const by = this.weClosed ? BY_CLIENT : code === 1006 ? BY_ABNORMAL : BY_SERVER;
+      r.add(this.p, COUNTER.CONN_CLOSED, 1);
+      r.add(this.p, COUNTER.OPEN_NOW, -1);
+      r.bump(closeIndex(this.p, closeSlot(code), by));
+      if (!this.weClosed) r.record(H.lifetime, this.p, (nowMs - this.openedAtMs) * 1000);
+      if (reason.length > 0) r.sample('close-reason', this.p, `${code} ${reason.toString('utf8')}`);
+      kind = END.CLOSE;
+      failCode = code;
+    } else if (!this.weClosed) {
+      r.add(this.p, COUNTER.CONN_FAILED, 1);
+      if (this.lastStatus !== 0) r.bump(statusIndex(this.p, statusSlot(this.lastStatus)));
+      kind = this.lastStatus !== 0 ? END.HANDSHAKE_STATUS : END.NETWORK;
+      failCode = this.lastStatus;
+    } else {
+      kind = END.NETWORK;
+      failCode = 0;
+    }
+    this.state = STATE.IDLE;
+    if (this.ctx.stopping) {
+      this.state = STATE.DONE;
+      return;
+    }
+    if (this.weClosed) {
+      // Our own close: session churn reconnects at once; storms and sleepers schedule themselves.
+      if (this.sessionEndMs <= nowMs) this.ctx.scheduler.at(this, nowMs);
+      return;
+    }
+    if (wasOpen) this.droppedAtMs = nowMs;
+    else if (Number.isNaN(this.droppedAtMs)) this.droppedAtMs = this.attemptStartMs;
+    this.#scheduleReconnect(kind, failCode, nowMs);
+  }
+
+  #scheduleReconnect(kind: number, code: number, nowMs: number): void {
+    const r = this.ctx.recorder;
+    if (isDeterministic(kind, code)) {
+      const key = kind * 100000 + code;
+      this.failStreak = key === this.failKey ? this.failStreak + 1 : 1;
+      this.failKey = key;
+      if (this.failStreak >= this.ctx.plan.profile.reconnectMaxTries) {
+        r.add(this.p, COUNTER.RECONNECT_GIVEUPS, 1);
+        const what = kind === END.HANDSHAKE_STATUS ? `handshake status ${code}` : `close code ${code}`;
+        r.event({ atMs: this.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: this.profile.name, detail: `${what} x${this.failStreak}` });
+        this.state = STATE.DONE;
+        this.droppedAtMs = Number.NaN;
+        return;
+      }
+    }
+    const delay = reconnectDelayMs(kind, code, this.attempt, this.ctx.plan.profile, this.rng);
+    if (delay < 0) {
+      this.state = STATE.DONE;
+      this.droppedAtMs = Number.NaN;
+      return;
+    }
+    this.attempt++;
+    this.ctx.scheduler.at(this, nowMs + delay);
+  }
+}
+
+function noop(): void {}

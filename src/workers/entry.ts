@@ -1,0 +1,134 @@
+// The piscina task each worker runs for the whole run: build this shard's clients, drive them,
+// stream one interval snapshot per second over the transferred port, return WorkerFinal.
+// Never writes files or prints. Loaded by coordinator/pool.ts.
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, WorkerFinal, WorkerTask } from '../protocol.js';
+import { Recorder } from './recorder.js';
+import { Scheduler } from './schedule.js';
+import type { WorkerContext } from './context.js';
+import { STATE, WsClient } from './drivers/ws-driver.js';
+import { PROFILE_BEHAVIOURS } from './profiles/index.js';
+import { ringSizeFor } from './profiles/fast.js';
+import { profileOf } from '../scenarios/mix.js';
+import { Rng, mixSeed } from '../scenarios/random.js';
+
+const CLOSE_WAIT_MS = 3000;
+const POLL_MS = 20;
+const SCRATCH_BYTES = 1024 * 1024;
+
+/** Runs one worker's shard of the population until told to stop. */
+export default async function runWorker(task: WorkerTask): Promise<WorkerFinal> {
+  const { plan, port } = task;
+  try {
+    return await drive(task);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    port.postMessage({
+      type: 'fatal',
+      workerIndex: plan.workerIndex,
+      error: { name: e.name ?? 'Error', message: e.message ?? String(err), code: e.code ?? 'ERR_WORKER' },
+    } satisfies FatalMessage);
+    throw err;
+  } finally {
+    port.close();
+  }
+}
+
+async function drive(task: WorkerTask): Promise<WorkerFinal> {
+  const { plan, port } = task;
+  const recorder = new Recorder(task.counters, plan.recordAttempts);
+  const scheduler = new Scheduler();
+  const startPerfMs = plan.startAtEpochMs - performance.timeOrigin;
+  const ctx: WorkerContext = {
+    plan,
+    recorder,
+    scheduler,
+    startPerfMs,
+    endPerfMs: startPerfMs + plan.durationMs,
+    scratch: Buffer.alloc(Math.max(SCRATCH_BYTES, plan.profile.payloadBytes)),
+    stopping: false,
+    toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
+  };
+  const clients: WsClient[] = [];
+  const ringSize = ringSizeFor(plan.profile.ratePerSec, plan.timeoutMs);
+  for (let id = plan.workerIndex; id < plan.clientCount; id += plan.workerCount) {
+    const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
+    const behaviour = PROFILE_BEHAVIOURS[p];
+    if (!behaviour) throw new Error(`profile index ${p} has no WebSocket behaviour`);
+    const client = new WsClient(id, p, behaviour, ctx, new Rng(mixSeed(plan.seed, id + 1)), ringSize);
+    clients.push(client);
+    scheduler.at(client, startPerfMs + (plan.rampUpMs * id) / Math.max(1, plan.clientCount));
+  }
+
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  let elu: EventLoopUtilization = performance.eventLoopUtilization();
+  let seq = 0;
+  let t0Ms = plan.startAtEpochMs;
+  const snapshot = (t1Ms: number): IntervalMessage => {
+    const now = performance.eventLoopUtilization();
+    const used = performance.eventLoopUtilization(now, elu);
+    elu = now;
+    const msg = recorder.snapshot(plan.workerIndex, seq++, t0Ms, t1Ms, {
+      p99Ms: loop.count > 0 ? loop.percentile(99) / 1e6 : 0,
+      maxMs: loop.count > 0 ? loop.max / 1e6 : 0,
+      utilization: used.utilization,
+    });
+    loop.reset();
+    t0Ms = t1Ms;
+    return msg;
+  };
+
+  let intervalTimer: NodeJS.Timeout | null = null;
+  const armInterval = (): void => {
+    const nextMs = plan.startAtEpochMs + (seq + 1) * 1000;
+    intervalTimer = setTimeout(() => {
+      const msg = snapshot(nextMs);
+      port.postMessage(msg satisfies IntervalMessage, [msg.counters.buffer as ArrayBuffer]);
+      armInterval();
+    }, Math.max(0, nextMs - Date.now()));
+  };
+  armInterval();
+
+  port.postMessage({ type: 'ready', workerIndex: plan.workerIndex, clients: clients.length } satisfies ReadyMessage);
+  const stop = await new Promise<CoordinatorMessage>((resolve) => {
+    port.on('message', (msg: CoordinatorMessage) => {
+      switch (msg.type) {
+        case 'stop':
+          resolve(msg);
+          break;
+        default: {
+          const never: never = msg.type;
+          throw new Error(`unknown coordinator message ${String(never)}`);
+        }
+      }
+    });
+  });
+
+  ctx.stopping = true;
+  scheduler.stop();
+  await drain(clients, stop.drainMs);
+  for (const c of clients) {
+    if (c.state === STATE.OPEN) c.close(1000, 'soak done');
+    else if (c.state === STATE.CONNECTING) c.terminate();
+  }
+  await waitUntil(() => clients.every((c) => c.ws === null), CLOSE_WAIT_MS);
+  for (const c of clients) c.ws?.terminate();
+  await waitUntil(() => clients.every((c) => c.ws === null), 500);
+
+  if (intervalTimer) clearTimeout(intervalTimer);
+  loop.disable();
+  const last = snapshot(Math.max(Date.now(), t0Ms));
+  recorder.destroy();
+  return { workerIndex: plan.workerIndex, last, totals: Float64Array.from(recorder.counters) };
+}
+
+/** Waits until no client has an unanswered request, or `drainMs` passes. */
+async function drain(clients: WsClient[], drainMs: number): Promise<void> {
+  await waitUntil(() => clients.every((c) => c.oldestSeq >= c.seq || c.ws === null), drainMs);
+}
+
+async function waitUntil(done: () => boolean, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, POLL_MS));
+}
