@@ -1,0 +1,200 @@
+// The run command's options in one declarative table: flag, help, default, parser. The only
+// place defaults live. Precedence: defaults < --config file < SOAKSTORM_* env < flags.
+import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { SoakstormError, SoakstormOptionErrors } from '../errors.js';
+import { parseMix } from '../scenarios/mix.js';
+import type { RunOptions } from '../coordinator/plan.js';
+import type { ProfileOptions, ReconnectPolicy } from '../protocol.js';
+import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
+
+const RECONNECT_POLICIES: readonly ReconnectPolicy[] = ['none', 'immediate', 'fixed', 'exp', 'exp-jitter'];
+
+/** One run option: commander flags, help text, default (as the user would type it). */
+export interface OptionSpec {
+  /** camelCase key, as commander names it and as the config file spells it. */
+  key: string;
+  flags: string;
+  help: string;
+  default?: string;
+  repeatable?: boolean;
+  hidden?: boolean;
+}
+
+/** Default worker count: every core but one for the coordinator and the OS, at least 1. */
+export const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1);
+
+/** Every run option. Order is the --help order. */
+export const RUN_OPTIONS: readonly OptionSpec[] = [
+  { key: 'clients', flags: '-c, --clients <n>', help: 'simulated clients kept connected', default: '100' },
+  { key: 'duration', flags: '-d, --duration <time>', help: 'load phase length (500ms, 30s, 5m, 1h)', default: '30s' },
+  { key: 'rampUp', flags: '--ramp-up <time>', help: 'spread the first connections over this time', default: '5s' },
+  { key: 'workers', flags: '-w, --workers <n>', help: 'worker threads generating load', default: String(DEFAULT_WORKERS) },
+  { key: 'rate', flags: '-r, --rate <n>', help: 'fast profile: messages per second per client', default: '1' },
+  { key: 'payload', flags: '--payload <bytes>', help: 'fast profile: bytes per message (min 24: seq + timestamps)', default: '64' },
+  { key: 'rtt', flags: '--rtt <mode>', help: 'round-trip measurement: echo (message echoed back) or ping (WebSocket ping frames)', default: 'echo' },
+  { key: 'mix', flags: '--mix <spec>', help: 'profile percentages, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
+  { key: 'seed', flags: '--seed <n>', help: 'seed for profile assignment and jitter (same seed, same run)', default: '1' },
+  { key: 'out', flags: '-o, --out <dir>', help: 'results folder (a sub-folder per run)', default: 'results' },
+  { key: 'timeout', flags: '--timeout <time>', help: 'a request unanswered this long is recorded as failed at this latency', default: '10s' },
+  { key: 'connectTimeout', flags: '--connect-timeout <time>', help: 'handshake deadline', default: '10s' },
+  { key: 'drain', flags: '--drain <time>', help: 'after the load phase, wait this long for answers before closing', default: '2s' },
+  { key: 'header', flags: '-H, --header <name:value>', help: 'extra handshake header (repeatable)', repeatable: true },
+  { key: 'sessionLength', flags: '--session-length <min..max>', help: 'churn: end each session normally (1000) after a random length in range, then reconnect', default: '' },
+  { key: 'localAddress', flags: '--local-address <list>', help: 'spread source addresses, e.g. 127.0.0.2-127.0.0.20 (past ~14k connections to one target)', default: '' },
+  { key: 'reconnect', flags: '--reconnect <policy>', help: 'after an unexpected close: none, immediate, fixed, exp, exp-jitter', default: 'exp-jitter' },
+  { key: 'reconnectBase', flags: '--reconnect-base <time>', help: 'first backoff step', default: '500ms' },
+  { key: 'reconnectCap', flags: '--reconnect-cap <time>', help: 'longest backoff', default: '30s' },
+  { key: 'reconnectMaxTries', flags: '--reconnect-max-tries <n>', help: 'identical deterministic failures (401, 403, 1008, 4xxx) before giving up', default: '5' },
+  { key: 'slowReadRate', flags: '--slow-read-rate <bytes/s>', help: 'slow profile: bytes read per second', default: '16KB' },
+  { key: 'pushRate', flags: '--push-rate <n>', help: 'slow/sleepy: server pushes per second asked for', default: '20' },
+  { key: 'pushSize', flags: '--push-size <bytes>', help: 'slow/sleepy: bytes per push asked for', default: '1KB' },
+  { key: 'awake', flags: '--awake <time>', help: 'sleepy: awake span', default: '20s' },
+  { key: 'asleep', flags: '--asleep <time>', help: 'sleepy: asleep span (no reads, no pongs)', default: '40s' },
+  { key: 'sleepJitter', flags: '--sleep-jitter <pct>', help: 'sleepy: ± jitter of both spans', default: '20' },
+  { key: 'vanish', flags: '--vanish <pct>', help: 'sleepy: share that never wakes (no close frame, no FIN)', default: '10' },
+  { key: 'stormAt', flags: '--storm-at <times>', help: 'storm: offsets at which all storm clients drop at once, e.g. 30s,90s', default: '' },
+  { key: 'stormEvery', flags: '--storm-every <time>', help: 'storm: repeat the drop this often', default: '' },
+  { key: 'labFault', flags: '--lab-fault <preset>', help: 'built-in lab only: start it with this fault preset (see soakstorm lab --help)', default: '' },
+  { key: 'config', flags: '--config <file>', help: 'JSON file of options (keys as camelCase flag names); flags win', default: '' },
+  { key: 'progress', flags: '--no-progress', help: 'no live progress line' },
+  { key: 'debug', flags: '--debug', help: 'print stack traces of internal errors' },
+  { key: 'recordAttempts', flags: '--record-attempts', help: 'keep every connect attempt time (tests)', hidden: true },
+];
+
+/** Raw option values as commander hands them over (strings, string arrays, booleans). */
+export type RawOptions = Record<string, string | string[] | boolean | undefined>;
+
+/** Options the run command needs beyond RunOptions. */
+export interface RunCliExtras {
+  builtInLab: boolean;
+  labFault: string;
+  progress: boolean;
+  debug: boolean;
+}
+
+/** Merges defaults < config file < env < flags, validates everything, reports every problem at once. */
+export function resolveRunOptions(url: string | undefined, flags: RawOptions, env: NodeJS.ProcessEnv, runId: string): { options: RunOptions; extras: RunCliExtras } {
+  const config = flags['config'] ? readConfig(String(flags['config'])) : {};
+  const value = (key: string): string | string[] | boolean | undefined => {
+    if (flags[key] !== undefined) return flags[key];
+    const envKey = `SOAKSTORM_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    if (env[envKey] !== undefined) return env[envKey];
+    if (config[key] !== undefined) return Array.isArray(config[key]) ? (config[key] as unknown[]).map(String) : String(config[key]);
+    return RUN_OPTIONS.find((o) => o.key === key)?.default;
+  };
+  const problems: string[] = [];
+  const get = <T>(key: string, parse: (s: string) => T, fallback: T): T => {
+    const v = value(key);
+    if (v === undefined || v === '' || typeof v === 'boolean') return fallback;
+    const text = Array.isArray(v) ? v.join(',') : v;
+    try {
+      return parse(text);
+    } catch (err) {
+      const spec = RUN_OPTIONS.find((o) => o.key === key)!;
+      problems.push(`--${spec.flags.split('--')[1]!.split(' ')[0]} ${(err as Error).message}.`);
+      return fallback;
+    }
+  };
+  const target = url ?? '';
+  if (url !== undefined) checkUrl(url, problems);
+  const headers: Record<string, string> = {};
+  const rawHeaders = value('header');
+  for (const h of Array.isArray(rawHeaders) ? rawHeaders : typeof rawHeaders === 'string' ? [rawHeaders] : []) {
+    try {
+      const [k, v] = parseHeader(h);
+      headers[k] = v;
+    } catch (err) {
+      problems.push(`--header ${(err as Error).message}.`);
+    }
+  }
+  const [sessionMinMs, sessionMaxMs] = get('sessionLength', parseDurationRange, [0, 0] as [number, number]);
+  const profile: ProfileOptions = {
+    ratePerSec: get('rate', parsePositiveNumber, 1),
+    payloadBytes: get('payload', parseBytes, 64),
+    slowReadBytesPerSec: get('slowReadRate', parseBytes, 16384),
+    pushRate: get('pushRate', parsePositiveNumber, 20),
+    pushBytes: get('pushSize', parseBytes, 1024),
+    awakeMs: get('awake', parseDurationMs, 20000),
+    asleepMs: get('asleep', parseDurationMs, 40000),
+    sleepJitterPct: get('sleepJitter', parsePercent, 20),
+    vanishPct: get('vanish', parsePercent, 10),
+    stormAtMs: get('stormAt', (s) => s.split(',').map(parseDurationMs), [] as number[]),
+    stormEveryMs: get('stormEvery', parseDurationMs, 0),
+    reconnect: get('reconnect', (s) => parseChoice(s, RECONNECT_POLICIES), 'exp-jitter' as ReconnectPolicy),
+    reconnectBaseMs: get('reconnectBase', parseDurationMs, 500),
+    reconnectCapMs: get('reconnectCap', parseDurationMs, 30000),
+    reconnectMaxTries: get('reconnectMaxTries', (s) => parseInteger(s, 1), 5),
+  };
+  const options: RunOptions = {
+    url: target,
+    driver: 'ws',
+    clients: get('clients', (s) => parseInteger(s, 1), 100),
+    durationMs: get('duration', parseDurationMs, 30000),
+    rampUpMs: get('rampUp', parseDurationMs, 5000),
+    workers: get('workers', (s) => parseInteger(s, 1), DEFAULT_WORKERS),
+    rttMode: get('rtt', (s) => parseChoice(s, ['echo', 'ping'] as const), 'echo'),
+    seed: get('seed', (s) => parseInteger(s, 0), 1),
+    outDir: String(value('out') ?? 'results'),
+    runId,
+    timeoutMs: get('timeout', parseDurationMs, 10000),
+    connectTimeoutMs: get('connectTimeout', parseDurationMs, 10000),
+    drainMs: get('drain', parseDurationMs, 2000),
+    mix: get('mix', parseMix, [100, 0, 0, 0]),
+    headers,
+    sessionMinMs,
+    sessionMaxMs,
+    localAddresses: get('localAddress', parseAddressList, [] as string[]),
+    recordAttempts: flags['recordAttempts'] === true,
+    profile,
+  };
+  if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
+  if (options.mix.some((pct, i) => pct > 0 && i > 0)) problems.push(`--mix: only the fast profile is available in this version (got "${String(value('mix'))}"). Use --mix fast=100.`);
+  if (problems.length > 0) throw new SoakstormOptionErrors(problems);
+  return {
+    options,
+    extras: {
+      builtInLab: url === undefined,
+      labFault: String(value('labFault') ?? ''),
+      progress: flags['progress'] !== false,
+      debug: flags['debug'] === true,
+    },
+  };
+}
+
+function checkUrl(url: string, problems: string[]): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    problems.push(`target URL is not a URL (got "${url}"). Use e.g. ws://127.0.0.1:8080/.`);
+    return;
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    problems.push(`unsupported URL scheme "${parsed.protocol}" (got "${url}"). Use ws:// or wss://.`);
+  }
+}
+
+function readConfig(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new SoakstormError('ERR_CONFIG_FILE', `cannot read config file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}). Check the path given to --config.`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new SoakstormError('ERR_CONFIG_FILE', `config file ${path} is not valid JSON (${(err as Error).message}). Fix the file.`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new SoakstormError('ERR_CONFIG_FILE', `config file ${path} must hold a JSON object of options (got ${Array.isArray(data) ? 'an array' : typeof data}).`);
+  }
+  const known = new Set(RUN_OPTIONS.map((o) => o.key).concat(['threshold', 'failOn']));
+  const unknown = Object.keys(data).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new SoakstormError('ERR_CONFIG_FILE', `config file ${path} has unknown option "${unknown[0]}". Keys are camelCase flag names, e.g. "clients", "rampUp".`);
+  }
+  return data as Record<string, unknown>;
+}

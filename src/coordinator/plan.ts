@@ -1,0 +1,60 @@
+// Run options -> one WorkerPlan per worker. Every worker gets the same population description
+// and takes the ids congruent to its index, so shards are exact and reproducible by seed.
+import type { DriverName, ProfileOptions, RttMode, WorkerPlan } from '../protocol.js';
+
+/** Everything a run needs, validated by cli/options.ts (the only place defaults live). */
+export interface RunOptions {
+  /** Target URL; for the built-in lab, the URL of the lab the run started. */
+  url: string;
+  driver: DriverName;
+  clients: number;
+  durationMs: number;
+  rampUpMs: number;
+  workers: number;
+  rttMode: RttMode;
+  seed: number;
+  outDir: string;
+  runId: string;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  drainMs: number;
+  mix: number[];
+  headers: Record<string, string>;
+  sessionMinMs: number;
+  sessionMaxMs: number;
+  localAddresses: string[];
+  recordAttempts: boolean;
+  profile: ProfileOptions;
+}
+
+/** One plan per worker, all sharing t=0 at `startAtEpochMs`. */
+export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): WorkerPlan[] {
+  const workerCount = Math.max(1, Math.min(options.workers, options.clients));
+  return Array.from({ length: workerCount }, (_, workerIndex) => ({
+    workerIndex,
+    workerCount,
+    clientCount: options.clients,
+    mix: options.mix,
+    seed: options.seed,
+    url: options.url,
+    driver: options.driver,
+    headers: options.headers,
+    rttMode: options.rttMode,
+    startAtEpochMs,
+    rampUpMs: options.rampUpMs,
+    durationMs: options.durationMs,
+    timeoutMs: options.timeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    sessionMinMs: options.sessionMinMs,
+    sessionMaxMs: options.sessionMaxMs,
+    localAddresses: options.localAddresses,
+    recordAttempts: options.recordAttempts,
+    profile: options.profile,
+  }));
+}
+
+/** The settings block of summary.json: what a reader needs to reproduce the run. */
+export function describeSettings(options: RunOptions): Record<string, unknown> {
+  const { outDir: _outDir, recordAttempts: _ra, ...rest } = options;
+  return rest;
+}

@@ -1,0 +1,134 @@
+// runSoak: plan -> worker pool -> merged ticks -> summary. Never touches a client socket:
+// workers do the I/O; this loop only sends stop messages, merges and writes results.
+import { ERROR_CODES, COUNTER, PROFILES, errorIndex, type WorkerFinal, type WorkerMessage } from '../protocol.js';
+import type { Phase, RunSummary, TimelinePoint } from '../metrics/result.js';
+import { addCounters, sumScalar } from './merge.js';
+import { buildWorkerPlans, type RunOptions } from './plan.js';
+import { WorkerPool, type RunningWorker } from './pool.js';
+import { buildSummary } from './summary.js';
+import { TickMerger } from './ticks.js';
+import { ResultsFolder } from './timeline.js';
+import { RunStopper } from './shutdown.js';
+
+/** Time given to threads to boot before t=0, so every worker ramps from the same instant. */
+const START_DELAY_MS = 500;
+/** A tick waits this long for a slow worker before it is emitted without it. */
+const TICK_WAIT_MS = 2500;
+/** Connection errors with no open connection at all after which the target counts as unreachable. */
+const UNREACHABLE_AFTER_FAILURES = 5;
+const HANDSHAKE_ERROR_SLOT = ERROR_CODES.indexOf('UNEXPECTED_RESPONSE');
+
+/** Observers of a running soak (progress display, threshold checks). */
+export interface RunHooks {
+  onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number }): void;
+  onTick?(point: TimelinePoint, cumulative: Float64Array): void;
+}
+
+/** What a finished (or stopped) run leaves: the summary, the timeline and where they are. */
+export interface RunOutcome {
+  summary: RunSummary;
+  timeline: TimelinePoint[];
+  dir: string;
+  folder: ResultsFolder;
+  /** Epoch ms of t=0, for aligning server samples and attempt times. */
+  startAtEpochMs: number;
+  attemptTimesMs: number[];
+}
+
+/** Runs one soak to the end (duration, signal or abort) and writes summary.json. */
+export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper = new RunStopper()): Promise<RunOutcome> {
+  const folder = new ResultsFolder(options.outDir, options.runId);
+  const startedAtMs = Date.now();
+  const cpuAtStart = process.cpuUsage();
+  const startAtEpochMs = startedAtMs + START_DELAY_MS;
+  const plans = buildWorkerPlans(options, startAtEpochMs);
+  folder.writePlan({ runId: options.runId, startAtEpochMs, options });
+  const timeline: TimelinePoint[] = [];
+  let stopAtMs = Infinity;
+  const phaseAt = (tMs: number): Phase => (tMs > stopAtMs ? 'drain' : tMs <= options.rampUpMs ? 'ramp-up' : 'steady');
+  const merger = new TickMerger(startAtEpochMs, phaseAt, (point) => {
+    timeline.push(point);
+    folder.appendPoint(point);
+    hooks.onTick?.(point, merger.counters);
+    checkReachable();
+  });
+  const checkReachable = (): void => {
+    const c = merger.counters;
+    if (sumScalar(c, COUNTER.CONN_OPENED) > 0) return;
+    let networkErrors = 0;
+    for (let p = 0; p < PROFILES.length; p++)
+      for (let e = 0; e < ERROR_CODES.length; e++) if (e !== HANDSHAKE_ERROR_SLOT) networkErrors += c[errorIndex(p, e)]!;
+    if (networkErrors >= Math.min(options.clients, UNREACHABLE_AFTER_FAILURES)) {
+      stopper.stop({ reason: 'unreachable', status: 'unreachable', detail: 'target unreachable' });
+    }
+  };
+
+  const pool = new WorkerPool(plans.length);
+  const received = plans.map(() => new Float64Array(merger.counters.length));
+  const fatal: string[] = [];
+  let active = plans.length;
+  const onMessage = (msg: WorkerMessage): void => {
+    switch (msg.type) {
+      case 'interval':
+        addCounters(received[msg.workerIndex]!, msg.counters);
+        merger.add(msg, active);
+        break;
+      case 'ready':
+        break;
+      case 'fatal':
+        fatal.push(`worker ${msg.workerIndex}: ${msg.error.message}`);
+        break;
+      default: {
+        const never: never = msg;
+        throw new Error(`unknown worker message ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  const running: RunningWorker[] = plans.map((plan) => pool.start(plan, onMessage));
+  hooks.onStart?.({ runId: options.runId, dir: folder.dir, workers: plans.length, startAtEpochMs });
+
+  const staleTimer = setInterval(() => merger.flushStale(Date.now(), TICK_WAIT_MS), 500);
+  const durationTimer = setTimeout(
+    () => stopper.stop({ reason: 'duration', status: 'completed', detail: 'duration elapsed' }),
+    Math.max(0, startAtEpochMs + options.durationMs - Date.now()),
+  );
+  stopper.onStop((req) => {
+    stopAtMs = Date.now() - startAtEpochMs;
+    const drainMs = req.reason === 'duration' ? options.drainMs : Math.min(options.drainMs, 1000);
+    for (const w of running) w.port.postMessage({ type: 'stop', reason: req.reason, drainMs });
+  });
+
+  const settled = await Promise.allSettled(running.map((w) => w.done));
+  clearTimeout(durationTimer);
+  clearInterval(staleTimer);
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') {
+      const final: WorkerFinal = s.value;
+      addCounters(received[i]!, final.last.counters);
+      merger.add(final.last, active);
+    } else {
+      // Rescue the dead worker's last counter values from shared memory, labelled as rescued.
+      active--;
+      const rescued = new Float64Array(merger.counters.length);
+      for (let k = 0; k < rescued.length; k++) rescued[k] = running[i]!.counters[k]! - received[i]![k]!;
+      addCounters(merger.counters, rescued);
+      fatal.push(`worker ${i} died (${(s.reason as Error).message}); its counters were rescued from shared memory, its last histograms are lost`);
+    }
+  });
+  merger.flushAll();
+  for (const w of running) w.port.close();
+  await pool.destroy();
+
+  const req = stopper.request ?? { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
+  const summary = buildSummary(options, merger, {
+    runId: options.runId,
+    startedAtMs: startAtEpochMs,
+    endedAtMs: Date.now(),
+    status: fatal.length > 0 && req.status === 'completed' ? 'aborted' : req.status,
+    stopReason: [req.detail, ...fatal].join('; '),
+    workers: plans.length,
+    cpu: process.cpuUsage(cpuAtStart),
+  });
+  folder.writeSummary(summary);
+  return { summary, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: merger.attemptTimesMs };
+}

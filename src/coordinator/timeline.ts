@@ -1,0 +1,44 @@
+// timeline.ndjson: one merged point per tick, appended as it arrives so a crash loses at most
+// one tick. The coordinator owns the results folder; workers never write files.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SoakstormError } from '../errors.js';
+import type { RunSummary, TimelinePoint } from '../metrics/result.js';
+
+/** Writes plan.json, timeline.ndjson and summary.json into one run folder. */
+export class ResultsFolder {
+  readonly dir: string;
+
+  constructor(outDir: string, runId: string) {
+    this.dir = join(outDir, runId);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(join(this.dir, 'timeline.ndjson'), '');
+    } catch (err) {
+      throw new SoakstormError('ERR_RESULTS_WRITE', `cannot write results to ${this.dir} (${(err as Error).message}). Choose another folder with --out.`);
+    }
+  }
+
+  /** Writes plan.json (settings as run). */
+  writePlan(plan: unknown): void {
+    writeFileSync(join(this.dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+  }
+
+  /** Appends one tick. */
+  appendPoint(point: TimelinePoint): void {
+    appendFileSync(join(this.dir, 'timeline.ndjson'), JSON.stringify(point) + '\n');
+  }
+
+  /** Writes summary.json. */
+  writeSummary(summary: RunSummary): string {
+    const path = join(this.dir, 'summary.json');
+    writeFileSync(path, JSON.stringify(summary, null, 2) + '\n');
+    return path;
+  }
+}
+
+/** A sortable, human-readable run id: 2026-11-23T14-05-09Z-ab12. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return `${stamp}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
+}

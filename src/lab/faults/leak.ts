@@ -1,0 +1,33 @@
+// Fault: --leak-per-connection and --leak-per-message. A registry that retains bytes and is never
+// pruned, like a session map nobody deletes from; only stopping the lab releases it.
+import type { LeakKind } from '../options.js';
+import type { LabStats } from '../stats.js';
+
+/** Holds leaked memory, as Buffers (external) or strings (V8 heap). */
+export class LeakStore {
+  readonly #kind: LeakKind;
+  readonly #stats: LabStats;
+  #retained: Array<Buffer | string> = [];
+
+  constructor(kind: LeakKind, stats: LabStats) {
+    this.#kind = kind;
+    this.#stats = stats;
+  }
+
+  /** Retains `bytes` more bytes for good, with every page touched so RSS really grows. */
+  retain(bytes: number): void {
+    if (this.#kind === 'external') {
+      this.#retained.push(Buffer.allocUnsafe(bytes).fill(0x6c));
+    } else {
+      // A fresh one-byte string per call; the counter suffix keeps V8 from sharing anything.
+      this.#retained.push('l'.repeat(Math.max(0, bytes - 12)) + this.#retained.length.toString(36).padStart(12, '0'));
+    }
+    this.#stats.leakedBytes += bytes;
+  }
+
+  /** Drops every retained reference (lab shutdown), so tests in one process do not add up. */
+  release(): void {
+    this.#retained = [];
+    this.#stats.leakedBytes = 0;
+  }
+}
