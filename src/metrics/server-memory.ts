@@ -1,0 +1,298 @@
+// Target-server memory samplers (procfs VmRSS, Prometheus text, JSON endpoint) and the
+// Prometheus text parser. The only I/O in metrics/: it reads only the pid or URL the user gave,
+// and a failed sample is returned as data, never thrown.
+import { readFile } from 'node:fs/promises';
+import { Agent, request } from 'undici';
+
+/** Where to read the server's memory from (one of --server-pid / --server-metrics / --server-memory-url). */
+export type MemorySource =
+  | { kind: 'pid'; pid: number }
+  | { kind: 'prometheus'; url: string; /** default process_resident_memory_bytes */ metric?: string }
+  | { kind: 'json'; url: string; /** e.g. heap_used_mb or a.b.c */ jsonPath: string; unit: MemoryUnit };
+
+/** Unit of a JSON memory figure; binary multiples (1 KB = 1024 B), as Node's own tools print. */
+export type MemoryUnit = 'B' | 'KB' | 'MB' | 'GB';
+const UNIT_BYTES: Record<MemoryUnit, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/** One successful reading: `bytes` is the chosen metric; the others only where the source has them. */
+export interface MemorySample {
+  ok: true;
+  bytes: number;
+  rssBytes?: number;
+  heapUsedBytes?: number;
+  externalBytes?: number;
+}
+/** A reading, or a failed one with a one-line reason for the report. */
+export type MemoryReading = MemorySample | { ok: false; error: string };
+
+/** Reads the target's memory on demand; close() releases its HTTP connection. */
+export interface MemorySampler {
+  /** Human label, e.g. "VmRSS of pid 4242". */
+  readonly label: string;
+  /** What `bytes` measures, so verdicts can weigh the evidence. */
+  readonly metricKind: MemoryMetricKind;
+  sample(): Promise<MemoryReading>;
+  close(): Promise<void>;
+}
+
+/** Broad class of the chosen metric: RSS, JS heap, external/Buffer memory, or unknown. */
+export type MemoryMetricKind = 'rss' | 'heap' | 'external' | 'other';
+
+/** Default Prometheus metric: prom-client and most exporters publish it. */
+export const DEFAULT_PROM_METRIC = 'process_resident_memory_bytes';
+/** A sample must finish inside one 1 s tick so samples never pile up behind a slow endpoint. */
+export const DEFAULT_SAMPLE_TIMEOUT_MS = 900;
+/** Refuse bodies past this size: a metrics page is kilobytes, not a stream. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/** One-line problems with a memory source (empty when valid), in soakstorm's error format. */
+export function validateMemorySource(src: MemorySource): string[] {
+  const problems: string[] = [];
+  if (src.kind === 'pid') {
+    const ok = Number.isInteger(src.pid) && src.pid > 0;
+    return ok ? [] : [`soakstorm: --server-pid must be a positive integer (got "${String(src.pid)}"). Pass the server's process id.`];
+  }
+  const url = URL.canParse(src.url) ? new URL(src.url) : undefined;
+  const flag = src.kind === 'prometheus' ? '--server-metrics' : '--server-memory-url';
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    problems.push(`soakstorm: ${flag} must be an http(s) URL (got "${src.url}"). Pass e.g. http://127.0.0.1:9090/metrics.`);
+  }
+  if (src.kind === 'json') {
+    if (src.jsonPath.trim() === '') problems.push('soakstorm: --json-path is empty (got ""). Name the field, e.g. heap_used_mb or memory.rss.');
+    if (!(src.unit in UNIT_BYTES)) problems.push(`soakstorm: --unit must be B, KB, MB or GB (got "${String(src.unit)}"). Give the unit of the JSON figure.`);
+  }
+  return problems;
+}
+
+/** What the chosen metric of `src` measures, judged from its name. */
+export function memoryMetricKind(src: MemorySource): MemoryMetricKind {
+  const name = src.kind === 'pid' ? 'rss' : src.kind === 'prometheus' ? (src.metric ?? DEFAULT_PROM_METRIC) : src.jsonPath;
+  const lower = name.toLowerCase();
+  if (lower.includes('heap')) return 'heap';
+  if (lower.includes('external') || lower.includes('buffer')) return 'external';
+  if (lower.includes('rss') || lower.includes('resident')) return 'rss';
+  return 'other';
+}
+
+/** A sampler for `src`; call validateMemorySource first (invalid sources throw a TypeError here). */
+export function createMemorySampler(src: MemorySource, opts: { timeoutMs?: number } = {}): MemorySampler {
+  const problems = validateMemorySource(src);
+  if (problems.length > 0) throw new TypeError(problems.join('\n'));
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
+  const metricKind = memoryMetricKind(src);
+  if (src.kind === 'pid') {
+    return { label: `VmRSS of pid ${src.pid}`, metricKind, sample: () => samplePid(src.pid), close: async () => {} };
+  }
+  // A private agent: one keep-alive connection to the target, closed with the sampler.
+  const agent = new Agent({ connections: 1, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const get = (): Promise<string> => httpGet(agent, src.url, timeoutMs);
+  const sample =
+    src.kind === 'prometheus'
+      ? async (): Promise<MemoryReading> => readingFromPrometheus(await get(), src.metric ?? DEFAULT_PROM_METRIC, src.url)
+      : async (): Promise<MemoryReading> => readingFromJson(await get(), src.jsonPath, src.unit, src.url);
+  const label = src.kind === 'prometheus' ? `${src.metric ?? DEFAULT_PROM_METRIC} at ${src.url}` : `${src.jsonPath} (${src.unit}) at ${src.url}`;
+  return {
+    label,
+    metricKind,
+    sample: () => sample().catch((err: unknown) => ({ ok: false as const, error: `GET ${src.url} failed: ${describeError(err)}` })),
+    close: () => agent.close(),
+  };
+}
+
+/** VmRSS of `pid` from /proc/<pid>/status (Linux only). */
+export async function samplePid(pid: number): Promise<MemoryReading> {
+  let text: string;
+  try {
+    text = await readFile(`/proc/${pid}/status`, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return { ok: false, error: process.platform === 'linux' ? `process ${pid} not found (it exited?)` : `no /proc on ${process.platform}: --server-pid needs Linux; use --server-metrics` };
+    }
+    return { ok: false, error: `cannot read /proc/${pid}/status: ${code ?? describeError(err)}` };
+  }
+  // "VmRSS:	   51234 kB" — procfs always reports kB (= KiB), see proc(5).
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
+  if (m === null) return { ok: false, error: `no VmRSS in /proc/${pid}/status (a zombie or kernel thread?)` };
+  const bytes = Number(m[1]) * 1024;
+  return { ok: true, bytes, rssBytes: bytes };
+}
+
+async function httpGet(agent: Agent, url: string, timeoutMs: number): Promise<string> {
+  const res = await request(url, { dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    throw new Error(`HTTP ${res.statusCode}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      res.body.destroy();
+      throw new Error(`body larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timed out';
+  const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code !== '' ? `${code}: ${err.message}` : err.message;
+}
+
+/** One sample line of the Prometheus text exposition format. */
+export interface PromSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+  timestampMs?: number;
+}
+
+/**
+ * Parses Prometheus text exposition format 0.0.4 (and the OpenMetrics subset servers emit):
+ * skips `#` lines, reads `name{label="v",…} value [timestamp]`, unescapes \\ \" \n in label
+ * values, accepts quoted UTF-8 names inside braces, Go float spellings (1.5e+06, +Inf, NaN)
+ * and drops OpenMetrics exemplars (` # {…}`). Lines it cannot read are skipped, never thrown.
+ */
+export function parsePrometheusText(text: string): PromSample[] {
+  const out: PromSample[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const s = parseSampleLine(line);
+    if (s !== undefined) out.push(s);
+  }
+  return out;
+}
+
+function parseSampleLine(line: string): PromSample | undefined {
+  let i = 0;
+  let name = '';
+  while (i < line.length && /[A-Za-z0-9_:]/.test(line[i]!)) name += line[i++];
+  const labels: Record<string, string> = {};
+  if (line[i] === '{') {
+    i++;
+    for (;;) {
+      while (line[i] === ' ' || line[i] === ',') i++;
+      if (line[i] === '}') break;
+      if (i >= line.length) return undefined;
+      let key = '';
+      if (line[i] === '"') [key, i] = readQuoted(line, i);
+      else while (i < line.length && /[A-Za-z0-9_]/.test(line[i]!)) key += line[i++];
+      while (line[i] === ' ') i++;
+      if (line[i] !== '=') {
+        // A quoted string with no "=" is the metric name (Prometheus 3 UTF-8 names).
+        if (name !== '' || key === '') return undefined;
+        name = key;
+        continue;
+      }
+      i++;
+      while (line[i] === ' ') i++;
+      if (line[i] !== '"') return undefined;
+      let value: string;
+      [value, i] = readQuoted(line, i);
+      labels[key] = value;
+    }
+    i++;
+  }
+  if (name === '') return undefined;
+  const rest = line.slice(i).split(' # ')[0]!.trim().split(/\s+/);
+  const value = parseGoFloat(rest[0] ?? '');
+  if (value === undefined) return undefined;
+  const ts = Number(rest[1] ?? NaN);
+  return Number.isFinite(ts) ? { name, labels, value, timestampMs: ts } : { name, labels, value };
+}
+
+function readQuoted(line: string, start: number): [string, number] {
+  let i = start + 1;
+  let s = '';
+  while (i < line.length && line[i] !== '"') {
+    if (line[i] === '\\' && i + 1 < line.length) {
+      const c = line[++i]!;
+      s += c === 'n' ? '\n' : c;
+    } else s += line[i];
+    i++;
+  }
+  return [s, i + 1];
+}
+
+function parseGoFloat(s: string): number | undefined {
+  const special: Record<string, number> = { '+inf': Infinity, inf: Infinity, '-inf': -Infinity, nan: NaN };
+  const v = special[s.toLowerCase()] ?? (s === '' ? NaN : Number(s));
+  return Number.isNaN(v) && s.toLowerCase() !== 'nan' ? undefined : v;
+}
+
+/** Sum of every series of `name` (label sets are summed, e.g. one per cluster worker). */
+function promValue(samples: PromSample[], name: string): number | undefined {
+  let found = false;
+  let sum = 0;
+  for (const s of samples) {
+    if (s.name !== name) continue;
+    found = true;
+    sum += s.value;
+  }
+  return found && Number.isFinite(sum) ? sum : undefined;
+}
+
+/** A reading from a Prometheus page: `metric` plus RSS / heap / external where published. */
+export function readingFromPrometheus(text: string, metric: string, url: string): MemoryReading {
+  const samples = parsePrometheusText(text);
+  const bytes = promValue(samples, metric);
+  if (bytes === undefined) {
+    const hints = [...new Set(samples.map((s) => s.name).filter((n) => /memory|heap|rss|bytes/.test(n)))].slice(0, 3);
+    const more = hints.length > 0 ? ` (memory-like metrics there: ${hints.join(', ')})` : '';
+    return { ok: false, error: `metric ${metric} not found at ${url}${more}` };
+  }
+  return withExtras({ ok: true, bytes }, {
+    rssBytes: promValue(samples, 'process_resident_memory_bytes'),
+    heapUsedBytes: promValue(samples, 'nodejs_heap_size_used_bytes'),
+    externalBytes: promValue(samples, 'nodejs_external_memory_bytes'),
+  });
+}
+
+/** A reading from a JSON document: `jsonPath` × unit, plus rss/heap/external fields if present. */
+export function readingFromJson(text: string, jsonPath: string, unit: MemoryUnit, url: string): MemoryReading {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, error: `${url} did not return JSON` };
+  }
+  const v = toNumber(resolvePath(doc, jsonPath));
+  if (v === undefined) return { ok: false, error: `no number at ${jsonPath} in the JSON from ${url}` };
+  const top = (key: string, scale: number): number | undefined => {
+    const n = toNumber(resolvePath(doc, key));
+    return n === undefined ? undefined : n * scale;
+  };
+  const MB = UNIT_BYTES.MB;
+  // /debug/memory style (*_mb) first, then process.memoryUsage() field names (bytes).
+  return withExtras({ ok: true, bytes: v * UNIT_BYTES[unit] }, {
+    rssBytes: top('rss_mb', MB) ?? top('rss', 1),
+    heapUsedBytes: top('heap_used_mb', MB) ?? top('heapUsed', 1),
+    externalBytes: top('external_mb', MB) ?? top('external', 1),
+  });
+}
+
+/** Follows "a.b.c", "a[0].b" or "$.a.b" into `doc`. */
+export function resolvePath(doc: unknown, path: string): unknown {
+  const parts = path.replace(/^\$\.?/, '').replace(/\[(\d+)\]/g, '.$1').split('.').filter((p) => p !== '');
+  let cur: unknown = doc;
+  for (const p of parts) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+function toNumber(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function withExtras(r: MemorySample, extras: Omit<MemorySample, 'ok' | 'bytes'>): MemorySample {
+  return Object.assign(r, Object.fromEntries(Object.entries(extras).filter(([, v]) => v !== undefined)));
+}
