@@ -70,7 +70,8 @@ const showMs = (ms: number): string =>
 const showBytes = (n: number): string =>
   n !== 0 && n % 1024 ** 2 === 0 ? `${n / 1024 ** 2}MiB` : n !== 0 && n % 1024 === 0 ? `${n / 1024}KiB` : String(n);
 const showPlain = (v: unknown): string => String(v);
-const showMix = (mix: readonly CloseCodeWeight[]): string => mix.map((e) => `${e.code}:${e.weight}`).join(',');
+const showMix = (mix: readonly CloseCodeWeight[]): string =>
+  mix.map((e) => (e.weight === 1 ? String(e.code) : `${e.code}:${e.weight}`)).join(',');
 
 /** Every lab knob flag, in --help order. */
 export const LAB_KNOBS: readonly LabKnob[] = [

@@ -13,7 +13,7 @@ const MAX_PUSH_BYTES = 16 * 1024 * 1024;
 const MAX_PUSH_RATE = 100_000;
 
 function fail(flag: string, rule: string, got: unknown, fix: string): never {
-  throw new LabOptionError(`${flag} must be ${rule} (got ${JSON.stringify(got)}). ${fix}.`);
+  throw new LabOptionError(`${flag} must be ${rule} (got "${String(got)}"). ${fix}.`);
 }
 
 function wholeNumber(flag: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
