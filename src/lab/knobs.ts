@@ -78,7 +78,7 @@ export const LAB_KNOBS: readonly LabKnob[] = [
   { key: 'seed', flag: '--seed', arg: 'n', help: 'seed for every random choice (drops, rejections, close codes)', parse: parseNumber, show: showPlain },
   { key: 'leakBytesPerConnection', flag: '--leak-per-connection', arg: 'bytes', help: 'bytes retained forever per accepted connection, even after it closes', parse: parseBytes, show: showBytes },
   { key: 'leakBytesPerMessage', flag: '--leak-per-message', arg: 'bytes', help: 'bytes retained forever per message echoed or pushed', parse: parseBytes, show: showBytes },
-  { key: 'leakKind', flag: '--leak-kind', arg: 'kind', help: 'where leaked bytes live: external (Buffers) or heap (JS strings)', parse: choice(['external', 'heap']), show: showPlain },
+  { key: 'leakKind', flag: '--leak-kind', arg: 'kind', help: 'where leaked bytes live: external (Buffers) or heap (JS arrays)', parse: choice(['external', 'heap']), show: showPlain },
   { key: 'slowPolicy', flag: '--slow-policy', arg: 'policy', help: 'a consumer past --max-buffered of backlog: buffer (queue without bound), drop (shed pushes) or disconnect', parse: choice(['buffer', 'drop', 'disconnect']), show: showPlain },
   { key: 'maxBufferedBytes', flag: '--max-buffered', arg: 'bytes', help: 'unsent bytes queued in the lab for one connection before --slow-policy acts', parse: parseBytes, show: showBytes },
   { key: 'slowCloseCode', flag: '--slow-close-code', arg: 'code', help: 'close code for --slow-policy disconnect: 1008 or 1013 (streams are reset)', parse: (t, f) => Number(choice(['1008', '1013'])(t, f)) as LabOptions[KnobKey], show: showPlain },

@@ -3,7 +3,7 @@
 
 /** What the lab does with pushes to a consumer whose unsent backlog passed maxBufferedBytes. */
 export type SlowPolicy = 'buffer' | 'drop' | 'disconnect';
-/** Where leaked bytes live: Buffers (external memory) or JS strings (V8 heap). */
+/** Where leaked bytes live: Buffers (external memory) or JS arrays (V8 heap). */
 export type LeakKind = 'external' | 'heap';
 /** crash-after in-process ('close': destroy sockets, stop listening) or as a process ('exit'). */
 export type CrashMode = 'close' | 'exit';

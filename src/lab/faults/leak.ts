@@ -3,11 +3,11 @@
 import type { LeakKind } from '../options.js';
 import type { LabStats } from '../stats.js';
 
-/** Holds leaked memory, as Buffers (external) or strings (V8 heap). */
+/** Holds leaked memory, as Buffers (external) or arrays of doubles (V8 heap). */
 export class LeakStore {
   readonly #kind: LeakKind;
   readonly #stats: LabStats;
-  #retained: Array<Buffer | string> = [];
+  #retained: Array<Buffer | number[]> = [];
 
   constructor(kind: LeakKind, stats: LabStats) {
     this.#kind = kind;
@@ -19,8 +19,9 @@ export class LeakStore {
     if (this.#kind === 'external') {
       this.#retained.push(Buffer.allocUnsafe(bytes).fill(0x6c));
     } else {
-      // A fresh one-byte string per call; the counter suffix keeps V8 from sharing anything.
-      this.#retained.push('l'.repeat(Math.max(0, bytes - 12)) + this.#retained.length.toString(36).padStart(12, '0'));
+      // 8 bytes per double in a FixedDoubleArray; strings would not do: V8 builds 'x'.repeat(n)
+      // from shared cons-string halves, so it retains O(log n) bytes.
+      this.#retained.push(new Array<number>(Math.ceil(bytes / 8)).fill(0.5));
     }
     this.#stats.leakedBytes += bytes;
   }
