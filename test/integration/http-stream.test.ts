@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpStream, type HttpStreamHandlers, type HttpStreamOptions } from '../../src/workers/drivers/http-stream.js';
+import { HttpStream, streamErrorCode, type HttpStreamHandlers, type HttpStreamOptions } from '../../src/workers/drivers/http-stream.js';
 import { escapeSample } from '../../src/workers/parsers/sample-text.js';
 
 // A tiny SSE/NDJSON server on 127.0.0.1:0 that records what clients send (server truth).
@@ -79,6 +79,8 @@ interface Rec {
   done: () => void;
   /** Runs after the response head is logged (a test's hook into the stream's life). */
   then?: (s: HttpStream<Rec>) => void;
+  /** Attempts to start again from inside onEnd, as an immediate reconnect policy does. */
+  reopen?: number;
 }
 
 const handlers: HttpStreamHandlers<Rec> = {
@@ -99,6 +101,11 @@ const handlers: HttpStreamHandlers<Rec> = {
   },
   onEnd(s, reason, code, statusCode) {
     s.user.log.push(`end ${reason} ${code} ${statusCode}`);
+    if ((s.user.reopen ?? 0) > 0) {
+      s.user.reopen!--;
+      s.open();
+      return;
+    }
     s.user.done();
   },
 };
@@ -178,6 +185,25 @@ test('an abrupt socket destroy mid-stream is a reset, with or without RST', asyn
   const r = newStream('/rst', 'sse');
   assert.deepEqual(await attempt(r), [SSE_TYPE, ev('1', '-', '{"seq":1}'), 'end reset ECONNRESET 200']);
   await r.destroy();
+  assert.deepEqual(['UND_ERR_SOCKET', 'ECONNRESET', 'ECONNREFUSED', 'UND_ERR_HEADERS_TIMEOUT', 'HPE_INVALID_CHUNK_SIZE', 'EWHAT'].map(streamErrorCode), [
+    'ECONNRESET',
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'HANDSHAKE_TIMEOUT',
+    'PROTOCOL',
+    'other',
+  ]);
+});
+
+test('open() from inside onEnd starts the next attempt after a reset, a clean end and a status', async () => {
+  for (const [path, last] of [['/cut', 'end reset UND_ERR_SOCKET 200'], ['/sse', 'end end  200'], ['/503', 'end status  503']]) {
+    const s = newStream(path!, 'sse');
+    s.user.reopen = 2;
+    const log = await attempt(s);
+    assert.equal(log.filter((l) => l.startsWith('end ')).length, 3, path);
+    assert.deepEqual(log.filter((l) => l.startsWith('end ')), [last, last, last]);
+    await s.destroy();
+  }
 });
 
 test('timeouts: no response head, then a silent body', async () => {

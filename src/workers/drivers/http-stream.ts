@@ -3,10 +3,10 @@
 // never per event; no closures, promises, emits or JSON.parse per event; one performance.now() per chunk.
 import { performance } from 'node:perf_hooks';
 import { Client, type Dispatcher } from 'undici';
-import type { ERROR_CODES } from '../../protocol.js';
-import { NdjsonParser, type NdjsonHandler, type NdjsonParseError, type NdjsonValidate } from '../parsers/ndjson-lines.js';
+import { ERROR_CODES } from '../../protocol.js';
+import { NdjsonParser, type NdjsonHandler, type NdjsonParseError, type NdjsonParserOptions } from '../parsers/ndjson-lines.js';
 import { SeqTsScanner, createSeqTsResult, type SeqTsResult } from '../parsers/seq-ts.js';
-import { SseParser, type SseHandler, type SseParseError } from '../parsers/sse-lines.js';
+import { SseParser, type SseHandler, type SseParseError, type SseParserOptions } from '../parsers/sse-lines.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -29,7 +29,7 @@ export const STREAM_END_REASONS = [
 export type StreamEndReason = (typeof STREAM_END_REASONS)[number];
 
 /** What one client's stream needs; fixed for the client's life. */
-export interface HttpStreamOptions {
+export interface HttpStreamOptions extends SseParserOptions, Pick<NdjsonParserOptions, 'validate'> {
   /** http(s) URL; an `sse+` or `ndjson+` scheme prefix is accepted and dropped. */
   url: string;
   format: StreamFormat;
@@ -44,10 +44,6 @@ export interface HttpStreamOptions {
   rejectUnauthorized?: boolean;
   /** Scanner for seq/ts members; share one per worker (default: a scanner for 'seq' and 'ts'). */
   scanner?: SeqTsScanner | null;
-  maxLineBytes?: number;
-  maxEventBytes?: number;
-  /** NDJSON line check (default 'shape'). */
-  validate?: NdjsonValidate;
 }
 
 /** Callbacks for one client or shared by many; `s.user` holds the caller's per-client state. */
@@ -66,12 +62,10 @@ export interface HttpStreamHandlers<T> {
   onChunk?(s: HttpStream<T>, bytes: number): void;
 }
 
-const PHASE_IDLE = 0;
-const PHASE_CONNECTING = 1;
-const PHASE_STREAMING = 2;
-const CLIENT_CLOSE = Object.assign(new Error('stream closed by client'), { code: 'SOAKSTORM_CLOSED' });
-const UNWANTED = Object.assign(new Error('response not streamed'), { code: 'SOAKSTORM_UNWANTED' });
+// Our own abort reason; #endReason is always set first, so the error itself is never reported.
+const OWN_ABORT = Object.assign(new Error('request aborted by soakstorm'), { code: 'SOAKSTORM_ABORT' });
 const DEFAULT_SCANNER = new SeqTsScanner();
+const EVENT_STREAM = /^\s*text\/event-stream\s*(;|,|$)/i;
 
 /**
  * One simulated client's HTTP stream, reused across reconnects. The on* methods are called by
@@ -105,7 +99,7 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
   };
   #client: Client | null = null;
   #controller: Dispatcher.DispatchController | null = null;
-  #phase = PHASE_IDLE;
+  #active = false;
   #endReason: StreamEndReason | null = null;
 
   /** Prepares a stream; nothing is sent until open(). */
@@ -123,7 +117,7 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
 
   /** True between open() and onEnd. */
   get active(): boolean {
-    return this.#phase !== PHASE_IDLE;
+    return this.#active;
   }
 
   /** True while reading is paused. */
@@ -138,9 +132,9 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
 
   /** Starts one attempt; onResponse, then events, then exactly one onEnd follow. Throws if already active. */
   open(): void {
-    if (this.#phase !== PHASE_IDLE) throw new Error('HttpStream.open() while a request is active');
+    if (this.#active) throw new Error('HttpStream.open() while a request is active');
     this.#parser.reset();
-    this.#phase = PHASE_CONNECTING;
+    this.#active = true;
     this.#endReason = null;
     this.statusCode = 0;
     this.responseAtMs = 0;
@@ -169,16 +163,16 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
 
   /** Ends the current attempt as 'aborted' (onEnd may run before this returns); no-op when idle. */
   close(): void {
-    if (this.#phase === PHASE_IDLE || this.#endReason === 'aborted') return;
+    if (!this.#active || this.#endReason !== null) return;
     this.#endReason = 'aborted';
     this.#parser.reset();
     if (this.#controller !== null) {
-      this.#controller.abort(CLIENT_CLOSE);
+      this.#controller.abort(OWN_ABORT);
     } else {
       // Still connecting: no controller yet, so fail the queued request by dropping the Client.
       const client = this.#client;
       this.#client = null;
-      client?.destroy(CLIENT_CLOSE).catch(() => {});
+      client?.destroy(OWN_ABORT).catch(() => {});
     }
   }
 
@@ -187,7 +181,7 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
     this.close();
     const client = this.#client;
     this.#client = null;
-    if (client !== null) await client.destroy();
+    await client?.destroy();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -196,19 +190,18 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers): void {
     this.#controller = controller;
-    this.#phase = PHASE_STREAMING;
     this.statusCode = statusCode;
     this.responseAtMs = performance.now();
     this.#h.onResponse(this, statusCode, headers);
     if (this.#endReason !== null) return;
     if (statusCode < 200 || statusCode > 299 || statusCode === 204) {
       this.#endReason = 'status';
-    } else if (this.#opts.format === 'sse' && !isEventStream(headers['content-type'])) {
+    } else if (this.#opts.format === 'sse' && !EVENT_STREAM.test(String(headers['content-type']))) {
       this.#endReason = 'content-type'; // WHATWG §9.2.4: fail the connection
     } else {
       return;
     }
-    controller.abort(UNWANTED);
+    controller.abort(OWN_ABORT);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -226,18 +219,18 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.#endReason !== null) return this.#finish(this.#endReason, ''); // we aborted: OWN_ABORT
     const code = errCode(err);
-    // A client close or an unwanted head set the reason before aborting; the error is our own.
-    if (this.#endReason !== null) return this.#finish(this.#endReason, '');
-    this.#finish(classify(code), code);
+    this.#finish(CODES.get(code)?.[0] ?? 'error', code);
   }
 
   onEvent(data: Buffer, start: number, end: number): void {
-    this.#emitEvent(data, start, end);
+    if (this.#scanner !== null) this.#scanner.scan(data, start, end, this.seqTs);
+    this.#h.onEvent(this, data, start, end);
   }
 
   onLine(line: Buffer, start: number, end: number): void {
-    this.#emitEvent(line, start, end);
+    this.onEvent(line, start, end);
   }
 
   onComment(line: Buffer, start: number, end: number): void {
@@ -252,14 +245,9 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
     this.#h.onParseError(this, code, bytes, start, end);
   }
 
-  #emitEvent(data: Buffer, start: number, end: number): void {
-    if (this.#scanner !== null) this.#scanner.scan(data, start, end, this.seqTs);
-    this.#h.onEvent(this, data, start, end);
-  }
-
   #finish(reason: StreamEndReason, code: string): void {
-    if (this.#phase === PHASE_IDLE) return;
-    this.#phase = PHASE_IDLE;
+    if (!this.#active) return;
+    this.#active = false;
     this.#controller = null;
     this.#parser.reset();
     this.endedAtMs = performance.now();
@@ -283,11 +271,6 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
   }
 }
 
-function isEventStream(value: string | string[] | undefined): boolean {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v !== undefined && /^\s*text\/event-stream\s*(;|$)/i.test(v);
-}
-
 /** The code of an undici or socket error ('' when it has none). */
 function errCode(err: Error): string {
   const e = err as Error & { code?: unknown; cause?: { code?: unknown } };
@@ -295,44 +278,22 @@ function errCode(err: Error): string {
   return typeof e.cause?.code === 'string' ? e.cause.code : '';
 }
 
-function classify(code: string): StreamEndReason {
-  switch (code) {
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-      return 'reset';
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return 'timeout';
-    default:
-      return 'error';
-  }
-}
+type ErrorCodeName = (typeof ERROR_CODES)[number];
+// Error code -> [how the attempt ended, its ERROR_CODES slot]; other codes end as 'error' and keep
+// their own slot when ERROR_CODES has one (ECONNREFUSED, EMFILE, ...).
+const CODES = new Map<string, readonly [StreamEndReason, ErrorCodeName]>([
+  ['ECONNRESET', ['reset', 'ECONNRESET']],
+  ['EPIPE', ['reset', 'EPIPE']],
+  ['UND_ERR_SOCKET', ['reset', 'ECONNRESET']], // "other side closed": FIN inside a chunked body
+  ['ETIMEDOUT', ['timeout', 'ETIMEDOUT']],
+  ['UND_ERR_CONNECT_TIMEOUT', ['timeout', 'ETIMEDOUT']],
+  ['UND_ERR_HEADERS_TIMEOUT', ['timeout', 'HANDSHAKE_TIMEOUT']],
+  ['UND_ERR_BODY_TIMEOUT', ['timeout', 'ETIMEDOUT']],
+  ['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', ['error', 'PROTOCOL']],
+]);
 
-/** Maps an onEnd code to its slot name in protocol ERROR_CODES. */
-export function streamErrorCode(code: string): (typeof ERROR_CODES)[number] {
-  switch (code) {
-    case 'ECONNREFUSED':
-    case 'ECONNRESET':
-    case 'ETIMEDOUT':
-    case 'EPIPE':
-    case 'EADDRNOTAVAIL':
-    case 'EADDRINUSE':
-    case 'EHOSTUNREACH':
-    case 'EMFILE':
-      return code;
-    case 'UND_ERR_SOCKET':
-      return 'ECONNRESET';
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return 'ETIMEDOUT';
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return 'HANDSHAKE_TIMEOUT';
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return 'PROTOCOL';
-    default:
-      return code.startsWith('HPE_') ? 'PROTOCOL' : 'other';
-  }
+/** Maps an onEnd code to its slot name in protocol ERROR_CODES ('other' when it has none). */
+export function streamErrorCode(code: string): ErrorCodeName {
+  const known = CODES.get(code)?.[1] ?? ERROR_CODES.find((c) => c === code);
+  return known ?? (code.startsWith('HPE_') ? 'PROTOCOL' : 'other');
 }

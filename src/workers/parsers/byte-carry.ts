@@ -63,3 +63,10 @@ export class ByteCarry {
 export function asBuffer(chunk: Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
+
+/** True when `b[s, s + len)` equals `name`. */
+export function bytesEqual(b: Uint8Array, s: number, len: number, name: Uint8Array): boolean {
+  if (len !== name.length) return false;
+  for (let i = 0; i < len; i++) if (b[s + i] !== name[i]) return false;
+  return true;
+}

@@ -3,6 +3,8 @@
 // invariants: writes into a caller-owned result object; allocates only for a number too long for
 // the exact fast path (over 2^53 or beyond 1e±22), which the lab never sends.
 
+import { bytesEqual } from './byte-carry.js';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -106,8 +108,8 @@ export class SeqTsScanner {
 
   /** 1 for the seq key, 2 for the ts key, 0 for anything else. */
   #which(b: Uint8Array, s: number, e: number): number {
-    if (keyEquals(b, s, e, this.#seqKey)) return 1;
-    if (keyEquals(b, s, e, this.#tsKey)) return 2;
+    if (bytesEqual(b, s, e - s, this.#seqKey)) return 1;
+    if (bytesEqual(b, s, e - s, this.#tsKey)) return 2;
     return 0;
   }
 
@@ -159,12 +161,6 @@ export class SeqTsScanner {
     }
     return i;
   }
-}
-
-function keyEquals(b: Uint8Array, s: number, e: number, key: Buffer): boolean {
-  if (e - s !== key.length) return false;
-  for (let k = 0; k < key.length; k++) if (b[s + k] !== key[k]) return false;
-  return true;
 }
 
 /** Index after the string whose opening quote is at `i - 1`, or -1 when it is not closed before `end`. */

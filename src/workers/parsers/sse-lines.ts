@@ -1,15 +1,20 @@
-// Incremental text/event-stream parser (WHATWG HTML §9.2.6 "Interpreting an event stream") over
-// byte chunks, carrying partial lines over like undici eventsource-stream.js. Hot-path invariants:
-// no strings, closures or events per event; data is handed out as bytes (zero-copy when one line
-// inside one chunk); buffers grow per connection, never per event; never buffers a whole stream.
+// Incremental text/event-stream parser (WHATWG HTML §9.2.6) over byte chunks, carrying partial lines
+// over like undici eventsource-stream.js. Hot-path invariants: no strings, closures or events per event;
+// data handed out as bytes (zero-copy for one line in one chunk); buffers grow per connection only.
 
-import { ByteCarry, asBuffer } from './byte-carry.js';
+import { ByteCarry, asBuffer, bytesEqual as isField } from './byte-carry.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const DATA = Buffer.from('data');
+const EVENT = Buffer.from('event');
+const ID = Buffer.from('id');
+const RETRY = Buffer.from('retry');
+/** Bytes of an oversize line or event kept for its error sample. */
+const SAMPLE_BYTES = 256;
 
 /** Problems the parser reports; the stream always continues after one. */
 export const SSE_PARSE_ERRORS = [
@@ -44,11 +49,8 @@ export interface SseParserOptions {
 
 /** One connection's event-stream parser; reset() between connections keeps the last event ID. */
 export class SseParser {
-  /** Events dispatched since construction. */
+  /** Events dispatched and parse problems reported since construction. */
   events = 0;
-  /** Comment lines seen since construction. */
-  comments = 0;
-  /** Parse problems reported since construction. */
   errors = 0;
 
   readonly #h: SseHandler;
@@ -71,9 +73,6 @@ export class SseParser {
   #refEnd = 0;
   #chunk: Buffer | null = null;
   #gen = 0;
-  #curStart = 0;
-  #curEnd = 0;
-  #curSrc: Buffer | null = null;
 
   /** Creates a parser that reports to `handler`. */
   constructor(handler: SseHandler, options: SseParserOptions = {}) {
@@ -117,28 +116,21 @@ export class SseParser {
       }
     }
     this.#chunk = null;
-    if (this.#ref !== null) {
-      // The chunk is only ours until push() returns: keep the pending data line ourselves.
-      this.#data.len = 0;
-      this.#data.append(this.#ref, this.#refStart, this.#refEnd);
-      this.#ref = null;
-    }
+    this.#spill(); // the chunk is only ours until push() returns
   }
 
   /** The response ended: reports a line or event cut off by the end, then forgets it. */
   end(): void {
-    if (this.#line.len > 0 || this.#skipLine) {
-      this.#error('truncated-event', this.#line.buf, 0, this.#line.len);
-    } else if (this.#dataLines > 0) {
-      const src = this.#ref ?? this.#data.buf;
-      this.#error('truncated-event', src, this.#ref ? this.#refStart : 0, this.#ref ? this.#refEnd : this.#data.len);
-    }
+    // Outside push() a pending data line always lives in #data, never in a chunk.
+    if (this.#line.len > 0 || this.#skipLine) this.#error('truncated-event', this.#line.buf, 0, this.#line.len);
+    else if (this.#dataLines > 0) this.#error('truncated-event', this.#data.buf, 0, this.#data.len);
     this.reset();
   }
 
   /** Forgets partial lines and the pending event for a new connection; keeps the last event ID and counters. */
   reset(): void {
     this.#gen++;
+    this.#chunk = null;
     this.#line.len = 0;
     this.#bomSeen = 0;
     this.#afterCR = false;
@@ -147,9 +139,10 @@ export class SseParser {
     this.#idBuf.copyFrom(this.#lastId);
   }
 
-  /** The current event's data decoded as UTF-8 (allocates; call only from onEvent when needed). */
+  /** The current event's data decoded as UTF-8 (allocates; valid only inside onEvent). */
   dataText(): string {
-    return this.#curSrc === null ? '' : this.#curSrc.toString('utf8', this.#curStart, this.#curEnd);
+    const ref = this.#ref;
+    return ref ? ref.toString('utf8', this.#refStart, this.#refEnd) : this.#data.buf.toString('utf8', 0, this.#data.len);
   }
 
   /** The current event's type: its `event` field, or 'message' (allocates unless 'message'). */
@@ -168,91 +161,77 @@ export class SseParser {
 
   #stripBom(chunk: Buffer): number {
     let pos = 0;
-    while (pos < chunk.length && this.#bomSeen < 3) {
-      if (chunk[pos] !== BOM[this.#bomSeen]) {
-        // Not a BOM after all: the bytes matched so far are ordinary line bytes.
-        this.#line.append(BOM, 0, this.#bomSeen);
-        this.#bomSeen = -1;
-        return pos;
-      }
-      this.#bomSeen++;
+    while (pos < chunk.length && this.#bomSeen < 3 && chunk[pos] === BOM[this.#bomSeen]) {
       pos++;
+      this.#bomSeen++;
     }
-    if (this.#bomSeen === 3) this.#bomSeen = -1;
+    if (this.#bomSeen === 3) {
+      this.#bomSeen = -1;
+    } else if (pos < chunk.length) {
+      this.#line.append(BOM, 0, this.#bomSeen); // not a BOM after all: ordinary line bytes
+      this.#bomSeen = -1;
+    }
     return pos;
   }
 
   #carry(chunk: Buffer, pos: number, n: number): void {
     if (this.#skipLine) return;
-    if (this.#line.len + (n - pos) > this.#maxLine) {
-      this.#line.append(chunk, pos, pos + Math.min(n - pos, 256));
-      this.#error('line-too-long', this.#line.buf, 0, this.#line.len);
-      this.#line.len = 0;
-      this.#skipLine = true;
-      this.#skipEvent = true;
-      this.#dropData();
-      return;
-    }
-    this.#line.append(chunk, pos, n);
+    if (this.#line.len + (n - pos) <= this.#maxLine) return this.#line.append(chunk, pos, n);
+    this.#line.append(chunk, pos, pos + Math.min(n - pos, SAMPLE_BYTES));
+    this.#tooLong(this.#line.buf, 0, this.#line.len);
+    this.#line.len = 0;
+    this.#skipLine = true;
   }
 
   #endLine(chunk: Buffer, pos: number, eol: number): void {
+    const line = this.#line;
     if (this.#skipLine) {
       this.#skipLine = false;
-      return;
-    }
-    if (this.#line.len === 0) {
-      if (eol - pos > this.#maxLine) return this.#tooLong(chunk, pos, eol);
-      return this.#parseLine(chunk, pos, eol);
-    }
-    const line = this.#line;
-    if (line.len + (eol - pos) > this.#maxLine) {
+    } else if (line.len + (eol - pos) > this.#maxLine) {
       line.len = 0;
-      return this.#tooLong(chunk, pos, eol);
+      this.#tooLong(chunk, pos, eol);
+    } else if (line.len === 0) {
+      this.#parseLine(chunk, pos, eol);
+    } else {
+      line.append(chunk, pos, eol);
+      const len = line.len;
+      line.len = 0; // parseLine copies whatever it keeps, so the carry is free again
+      this.#parseLine(line.buf, 0, len);
     }
-    line.append(chunk, pos, eol);
-    const len = line.len;
-    line.len = 0; // parseLine copies whatever it keeps, so the carry is free again
-    this.#parseLine(line.buf, 0, len);
   }
 
-  #tooLong(chunk: Buffer, pos: number, eol: number): void {
-    this.#error('line-too-long', chunk, pos, Math.min(eol, pos + 256));
+  #tooLong(b: Buffer, s: number, e: number): void {
+    this.#error('line-too-long', b, s, Math.min(e, s + SAMPLE_BYTES));
     this.#skipEvent = true;
     this.#dropData();
   }
 
   #parseLine(b: Buffer, s: number, e: number): void {
     if (s === e) return this.#dispatch();
-    if (b[s] === COLON) {
-      this.comments++;
-      this.#h.onComment(b, s + 1, e);
-      return;
-    }
+    if (b[s] === COLON) return this.#h.onComment(b, s + 1, e);
     let c = s;
     while (c < e && b[c] !== COLON) c++;
     const nameLen = c - s;
     let v = c < e ? c + 1 : e;
     if (v < e && b[v] === SPACE) v++;
-    const c0 = b[s];
-    if (nameLen === 4 && c0 === 0x64 && b[s + 1] === 0x61 && b[s + 2] === 0x74 && b[s + 3] === 0x61) {
+    if (isField(b, s, nameLen, DATA)) {
       this.#addData(b, v, e);
-    } else if (nameLen === 5 && c0 === 0x65 && b[s + 1] === 0x76 && b[s + 2] === 0x65 && b[s + 3] === 0x6e && b[s + 4] === 0x74) {
+    } else if (isField(b, s, nameLen, EVENT)) {
       if (this.#skipEvent) return;
       this.#type.len = 0;
       this.#type.append(b, v, e);
-    } else if (nameLen === 2 && c0 === 0x69 && b[s + 1] === 0x64) {
+    } else if (isField(b, s, nameLen, ID)) {
       for (let i = v; i < e; i++) if (b[i] === 0) return this.#error('invalid-id', b, s, e);
       this.#idBuf.len = 0;
       this.#idBuf.append(b, v, e);
-    } else if (nameLen === 5 && c0 === 0x72 && b[s + 1] === 0x65 && b[s + 2] === 0x74 && b[s + 3] === 0x72 && b[s + 4] === 0x79) {
+    } else if (isField(b, s, nameLen, RETRY)) {
+      if (v === e) return this.#error('invalid-retry', b, s, e);
       let ms = 0;
       for (let i = v; i < e; i++) {
         const d = b[i]! - 0x30;
         if (d < 0 || d > 9) return this.#error('invalid-retry', b, s, e);
         ms = ms * 10 + d;
       }
-      if (v === e) return this.#error('invalid-retry', b, s, e);
       this.#h.onRetry(ms);
     }
     // Any other field name is ignored, as the spec says.
@@ -262,27 +241,18 @@ export class SseParser {
     if (this.#skipEvent) return;
     const have = this.#dataLines === 0 ? 0 : (this.#ref ? this.#refEnd - this.#refStart : this.#data.len) + 1;
     if (have + (e - v) > this.#maxEvent) {
-      this.#error('event-too-large', b, v, Math.min(e, v + 256));
+      this.#error('event-too-large', b, v, Math.min(e, v + SAMPLE_BYTES));
       this.#skipEvent = true;
       this.#dropData();
       return;
     }
-    if (this.#dataLines === 0) {
-      if (b === this.#chunk) {
-        this.#ref = b;
-        this.#refStart = v;
-        this.#refEnd = e;
-      } else {
-        this.#data.len = 0;
-        this.#data.append(b, v, e);
-      }
+    if (this.#dataLines === 0 && b === this.#chunk) {
+      this.#ref = b; // zero-copy until a second line comes or push() returns
+      this.#refStart = v;
+      this.#refEnd = e;
     } else {
-      if (this.#ref !== null) {
-        this.#data.len = 0;
-        this.#data.append(this.#ref, this.#refStart, this.#refEnd);
-        this.#ref = null;
-      }
-      this.#data.appendByte(LF);
+      this.#spill();
+      if (this.#dataLines > 0) this.#data.appendByte(LF); // #data is empty while #dataLines is 0
       this.#data.append(b, v, e);
     }
     this.#dataLines++;
@@ -294,14 +264,19 @@ export class SseParser {
       this.#lastIdDirty = true; // decoded only when asked: ids usually change with every event
     }
     if (this.#skipEvent || this.#dataLines === 0) return this.#clearEvent();
-    const ref = this.#ref;
-    this.#curSrc = ref ?? this.#data.buf;
-    this.#curStart = ref ? this.#refStart : 0;
-    this.#curEnd = ref ? this.#refEnd : this.#data.len;
     this.events++;
-    this.#h.onEvent(this.#curSrc, this.#curStart, this.#curEnd, this);
-    this.#curSrc = null;
+    const ref = this.#ref;
+    if (ref) this.#h.onEvent(ref, this.#refStart, this.#refEnd, this);
+    else this.#h.onEvent(this.#data.buf, 0, this.#data.len, this);
     this.#clearEvent();
+  }
+
+  /** Moves a zero-copy data line out of the chunk into #data. */
+  #spill(): void {
+    if (this.#ref === null) return;
+    this.#data.len = 0;
+    this.#data.append(this.#ref, this.#refStart, this.#refEnd);
+    this.#ref = null;
   }
 
   #dropData(): void {
