@@ -8,7 +8,8 @@ import { NdjsonParser, type NdjsonHandler, type NdjsonParseError, type NdjsonPar
 import { SeqTsScanner, createSeqTsResult, type SeqTsResult } from '../parsers/seq-ts.js';
 import { SseParser, type SseHandler, type SseParseError, type SseParserOptions } from '../parsers/sse-lines.js';
 
-type Headers = Record<string, string | string[] | undefined>;
+/** Response headers as undici parses them (lower-case names). */
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 /** Wire format of the response body. */
 export type StreamFormat = 'sse' | 'ndjson';
@@ -49,7 +50,7 @@ export interface HttpStreamOptions extends SseParserOptions, Pick<NdjsonParserOp
 /** Callbacks for one client or shared by many; `s.user` holds the caller's per-client state. */
 export interface HttpStreamHandlers<T> {
   /** Response head arrived: time to first byte is `s.responseAtMs - s.startedAtMs`. */
-  onResponse(s: HttpStream<T>, statusCode: number, headers: Headers): void;
+  onResponse(s: HttpStream<T>, statusCode: number, headers: ResponseHeaders): void;
   /** One SSE event or NDJSON line: `data[start, end)`, valid only during the call; `s.seqTs` is filled. */
   onEvent(s: HttpStream<T>, data: Buffer, start: number, end: number): void;
   /** An SSE comment line (heartbeat): `text[start, end)` is what follows the colon. */
@@ -67,10 +68,7 @@ const OWN_ABORT = Object.assign(new Error('request aborted by soakstorm'), { cod
 const DEFAULT_SCANNER = new SeqTsScanner();
 const EVENT_STREAM = /^\s*text\/event-stream\s*(;|,|$)/i;
 
-/**
- * One simulated client's HTTP stream, reused across reconnects. The on* methods are called by
- * undici (DispatchHandler) and by the parser, not by callers.
- */
+/** One simulated client's HTTP stream, reused across reconnects; its on* methods are for undici and the parser. */
 export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseHandler, NdjsonHandler {
   /** Caller state for this client. */
   user: T;
@@ -188,7 +186,7 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
     this.#controller = controller;
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
     this.#controller = controller;
     this.statusCode = statusCode;
     this.responseAtMs = performance.now();
