@@ -1,0 +1,92 @@
+// Verdict "backpressure": with slow consumers behind, does the server buffer their backlog
+// without bound (memory grows with it, fast clients slow down) instead of shedding them?
+import type { ProfileMetrics, Verdict } from '../result.js';
+import { median } from '../stats.js';
+import { fmtBytes, fmtPct, fmtRate, verdict } from './format.js';
+import { generatorSaturated } from './generator-saturated.js';
+import { resolveOptions, type VerdictInput } from './input.js';
+import { noMemoryReason } from './leak.js';
+import { PICK } from './memory-retention.js';
+import { floorTrend, steadySeries } from './memory-trend.js';
+
+/** Slow consumers that read at least 95% of what they were sent left nothing to buffer. */
+const MIN_BACKLOG_FRACTION = 0.05;
+/** Memory growth below this share of the backlog's growth is not the backlog (see leak). */
+const MIN_MEMORY_SHARE = 0.25;
+/** A late-steady RTT p99 at least 2× the early one and 50 ms higher is a slowdown. */
+const RTT_RISE_RATIO = 2;
+const RTT_RISE_MIN_MS = 50;
+
+/** Early-steady (control) vs late-steady RTT p99 of the run, from ticks that measured RTT. */
+export function rttDrift(input: VerdictInput): { controlMs: number; lateMs: number } | undefined {
+  const ticks = input.timeline.filter((p) => p.phase === 'steady' && p.rtt.count > 0);
+  if (ticks.length < 10) return undefined;
+  const k = Math.max(3, Math.floor(ticks.length / 5));
+  return { controlMs: median(ticks.slice(0, k).map((p) => p.rtt.p99Ms)), lateMs: median(ticks.slice(-k).map((p) => p.rtt.p99Ms)) };
+}
+
+/** Connections of `p` the server (close frame) or the network (no close frame) ended. */
+function endedByServer(p: ProfileMetrics): number {
+  return p.closeCodes.filter((c) => c.by !== 'client').reduce((s, c) => s + c.count, 0);
+}
+
+/** Backpressure verdict from the slow profile's backlog, server memory floor trend and fast-client RTT. */
+export function backpressureVerdict(input: VerdictInput): Verdict {
+  const o = resolveOptions(input.options);
+  const slow = input.summary.profiles.slow;
+  if (slow === undefined || slow.clients === 0) {
+    return verdict('backpressure', 'inconclusive', 'not judged: no slow consumers in the mix (add e.g. --mix fast=80,slow=20)', {});
+  }
+  const expected = slow.counters.bytes_expected;
+  const backlog = Math.max(0, expected - slow.counters.bytes_received);
+  const backlogFraction = expected > 0 ? backlog / expected : 0;
+  const loadMin = input.timeline.filter((p) => p.phase === 'ramp-up' || p.phase === 'steady').length / 60;
+  const backlogPerMin = loadMin > 0 ? backlog / loadMin : NaN;
+  const shedClosed = endedByServer(slow);
+  const shedGaps = slow.counters.seq_gaps;
+  const ft = input.memory.length > 0 ? floorTrend(steadySeries(input.memory, PICK.bytes), o.alpha) : undefined;
+  const drift = rttDrift(input);
+  const memShare = ft?.ok ? ft.slopePerMin / backlogPerMin : NaN;
+  const ev: Verdict['evidence'] = {
+    slowClients: slow.clients,
+    bytesExpected: expected,
+    bytesReceived: slow.counters.bytes_received,
+    backlogBytes: backlog,
+    backlogFraction,
+    backlogBytesPerMin: backlogPerMin,
+    slowEndedByServer: shedClosed,
+    slowSeqGaps: shedGaps,
+    memorySlopeBytesPerMin: ft?.ok ? ft.slopePerMin : NaN,
+    memorySlopeLowerBytesPerMin: ft?.ok ? ft.lowerPerMin : NaN,
+    memoryShareOfBacklog: memShare,
+    rttP99ControlMs: drift?.controlMs ?? NaN,
+    rttP99LateMs: drift?.lateMs ?? NaN,
+  };
+  const behind = `${slow.clients} slow consumers fell ${fmtBytes(backlog)} behind (${fmtPct(backlogFraction)} of what they were sent)`;
+  if (expected === 0) return verdict('backpressure', 'inconclusive', 'not judged: slow consumers were sent nothing to fall behind on (does the target push to subscribers?)', ev);
+  if (shedClosed > 0 || shedGaps > 0) {
+    const how = [shedClosed > 0 ? `${shedClosed} disconnected` : '', shedGaps > 0 ? `${shedGaps} gaps in their push sequence (dropped messages)` : ''].filter((s) => s !== '');
+    return verdict('backpressure', 'pass', `the server sheds slow consumers instead of buffering: ${how.join(', ')}`, ev);
+  }
+  if (backlogFraction < MIN_BACKLOG_FRACTION) {
+    return verdict('backpressure', 'inconclusive', `slow consumers kept up (read ${fmtPct(1 - backlogFraction)} of what they were sent): nothing to buffer; lower the slow read rate or raise the push rate`, ev);
+  }
+  const memGrowth = ft?.ok === true && ft.lowerPerMin > o.leakBudgetBytesPerMin && memShare >= MIN_MEMORY_SHARE;
+  const rttRise = drift !== undefined && drift.lateMs >= RTT_RISE_RATIO * drift.controlMs && drift.lateMs - drift.controlMs >= RTT_RISE_MIN_MS;
+  const rttText = rttRise ? `fast clients' RTT p99 rose from ${Math.round(drift!.controlMs)} ms to ${Math.round(drift!.lateMs)} ms` : '';
+  const saturated = generatorSaturated(input);
+  const caveats = saturated ? ['the load generator was saturated: RTT figures are untrustworthy'] : [];
+  if (memGrowth) {
+    const rest = rttText !== '' ? `; ${rttText}` : '';
+    return verdict('backpressure', 'fail', `server memory grows ${fmtRate(ft.slopePerMin)} while ${behind}, and none was dropped or disconnected: the server buffers for slow consumers without bound${rest}`, ev, caveats);
+  }
+  if (rttRise && !saturated) {
+    return verdict('backpressure', 'fail', `${rttText} while ${behind} and none was dropped or disconnected: slow consumers hold up the server`, ev, caveats);
+  }
+  if (ft === undefined || !ft.ok) {
+    const why = ft === undefined ? noMemoryReason(input) : ft.reason;
+    return verdict('backpressure', 'inconclusive', `${behind} and none was shed, but server memory cannot be judged: ${why}`, ev, caveats);
+  }
+  if (ft.lowerPerMin > o.leakBudgetBytesPerMin) caveats.push(`server memory grows ${fmtRate(ft.slopePerMin)}, far less than the backlog (${fmtRate(backlogPerMin)}): see the leak verdict`);
+  return verdict('backpressure', 'pass', `${behind}, yet server memory did not grow with the backlog${rttText === '' ? ' and fast clients kept their RTT' : ''}: the server applies backpressure`, ev, caveats);
+}

@@ -1,0 +1,77 @@
+// Verdict "idle-cut": lifetimes of connections the server or network ended cluster at one age,
+// the signature of a fixed timeout in the path (proxy, load balancer, service mesh).
+import type { Verdict } from '../result.js';
+import { fmtPct, fmtSec, verdict } from './format.js';
+import { resolveOptions, type Bucket, type VerdictInput } from './input.js';
+
+/** ±2%: HDR keeps 0.1% resolution and timers fire within tens of ms of a 3–600 s cut. */
+export const CUT_TOLERANCE = 0.02;
+/** Share of server-ended lifetimes inside the band that makes a cut. */
+export const CUT_MIN_FRACTION = 0.6;
+/** Fewer lifetimes than this are anecdotes, not a cluster. */
+export const CUT_MIN_SAMPLES = 20;
+
+/** The densest ±tolerance band of lifetimes: its count and count-weighted median value. */
+export function densestBand(buckets: readonly Bucket[], tolerance = CUT_TOLERANCE): { count: number; total: number; centerUs: number } {
+  const b = [...buckets].filter((x) => x.count > 0).sort((x, y) => x.valueUs - y.valueUs);
+  let total = 0;
+  for (const x of b) total += x.count;
+  let best = { count: 0, lo: 0, hi: -1 };
+  // Two pointers over candidate centres: the band [c(1−tol), c(1+tol)] around every bucket.
+  let lo = 0;
+  let hi = 0;
+  let inBand = 0;
+  for (const c of b) {
+    while (hi < b.length && b[hi]!.valueUs <= c.valueUs * (1 + tolerance)) inBand += b[hi++]!.count;
+    while (b[lo]!.valueUs < c.valueUs * (1 - tolerance)) inBand -= b[lo++]!.count;
+    if (inBand > best.count) best = { count: inBand, lo, hi: hi - 1 };
+  }
+  let seen = 0;
+  let centerUs = NaN;
+  for (let i = best.lo; i <= best.hi; i++) {
+    seen += b[i]!.count;
+    if (seen * 2 >= best.count) {
+      centerUs = b[i]!.valueUs;
+      break;
+    }
+  }
+  return { count: best.count, total, centerUs };
+}
+
+/** Idle-cut verdict: fail when ≥ 60% of ≥ 20 server-ended lifetimes sit within ±2% of one age. */
+export function idleCutVerdict(input: VerdictInput): Verdict {
+  const o = resolveOptions(input.options);
+  const band = densestBand(input.lifetimesUs);
+  const fraction = band.total > 0 ? band.count / band.total : 0;
+  const closes = input.summary.totals.closeCodes;
+  const abnormal = closes.filter((c) => c.by === 'abnormal').reduce((s, c) => s + c.count, 0);
+  const byServer = closes.filter((c) => c.by === 'server').reduce((s, c) => s + c.count, 0);
+  const ev: Verdict['evidence'] = {
+    serverEndedConnections: band.total,
+    clusteredConnections: band.count,
+    clusteredFraction: fraction,
+    cutAgeMs: band.centerUs / 1000,
+    bandLowMs: (band.centerUs * (1 - CUT_TOLERANCE)) / 1000,
+    bandHighMs: (band.centerUs * (1 + CUT_TOLERANCE)) / 1000,
+    closedAbnormally: abnormal,
+    closedByServer: byServer,
+  };
+  if (o.heartbeatMs !== undefined) ev['heartbeatMs'] = o.heartbeatMs;
+  const unseen = `a cut longer than the longest connection (at most the ${fmtSec(o.runMs)} run) cannot show`;
+  if (band.total === 0) {
+    return verdict('idle-cut', 'pass', 'no connection was ended by the server or the network', ev, [unseen]);
+  }
+  const age = fmtSec(band.centerUs / 1000);
+  if (fraction >= CUT_MIN_FRACTION && band.total >= CUT_MIN_SAMPLES) {
+    const hb = o.heartbeatMs !== undefined && o.heartbeatMs < band.centerUs / 1000 ? `, even though heartbeats flow every ${fmtSec(o.heartbeatMs)}` : '';
+    const caveats = [`${fmtPct(fraction)} of ${band.total} server- or network-ended connections lasted ${age} ± ${CUT_TOLERANCE * 100}%`];
+    if (byServer > abnormal) {
+      caveats.push('most of these closes carried a close frame from the server: a deliberate max connection age on the server looks the same');
+    }
+    return verdict('idle-cut', 'fail', `connections are cut at ≈${age} by something in the path (proxy, load balancer, mesh)${hb}`, ev, caveats);
+  }
+  if (fraction >= CUT_MIN_FRACTION && band.total >= 5) {
+    return verdict('idle-cut', 'inconclusive', `${band.count} of ${band.total} server-ended connections ended at ≈${age}: too few to call a cut (need ${CUT_MIN_SAMPLES})`, ev, [unseen]);
+  }
+  return verdict('idle-cut', 'pass', `no cut at a fixed age: at most ${fmtPct(fraction)} of ${band.total} server-ended lifetimes share one age (±${CUT_TOLERANCE * 100}%)`, ev, [unseen]);
+}

@@ -1,0 +1,108 @@
+// Memory evidence beside the steady trend: post-drain retention against baseline and peak,
+// bytes per connection during ramp-up, and attribution to heap / external / RSS alone.
+import { leastSquares, pairwiseSlopes, quantileSorted } from '../stats.js';
+import type { MemoryPoint } from './input.js';
+
+/** Cooldown shorter than this cannot show whether memory came back (V8's memory reducer needs ~10 s). */
+export const MIN_COOLDOWN_MS = 10_000;
+/** Retained memory below this is within the noise of a Node process (code cache, pools). */
+const RETAIN_MIN_BYTES = 2 * 1024 * 1024;
+/** Holding at least half of the load-time growth after every client left is retention. */
+const RETAIN_FRACTION = 0.5;
+
+/** Picks one component of a memory point. */
+export type Pick = (p: MemoryPoint) => number | undefined;
+export const PICK = {
+  bytes: (p: MemoryPoint) => p.bytes,
+  heap: (p: MemoryPoint) => p.heapUsedBytes,
+  external: (p: MemoryPoint) => p.externalBytes,
+  rss: (p: MemoryPoint) => p.rssBytes,
+} as const satisfies Record<string, Pick>;
+
+/** What stayed after the clients left, against the idle baseline and the load-time peak. */
+export interface Retention {
+  ok: true;
+  baselineBytes: number;
+  baselineSpreadBytes: number;
+  peakBytes: number;
+  cooldownBytes: number;
+  cooldownMs: number;
+  retainedBytes: number;
+  /** retained / (peak − baseline): 0 = all returned, 1 = nothing returned. */
+  retainedFraction: number;
+  /** True when retention is beyond baseline noise and at least half of the growth. */
+  significant: boolean;
+}
+
+function values(memory: readonly MemoryPoint[], phases: readonly string[], pick: Pick): { tMs: number; v: number }[] {
+  const out: { tMs: number; v: number }[] = [];
+  for (const p of memory) {
+    const v = pick(p);
+    if (phases.includes(p.phase) && v !== undefined && Number.isFinite(v)) out.push({ tMs: p.tMs, v });
+  }
+  return out;
+}
+
+/**
+ * Retention of one component: baseline floor (min of the idle samples before load), peak (max
+ * during ramp-up, steady, drain), cooldown floor (min over the later half of the cooldown, after
+ * V8 had time to collect). Floors on both ends so the comparison is like with like.
+ */
+export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention | { ok: false; reason: string } {
+  const base = values(memory, ['baseline'], pick);
+  const load = values(memory, ['ramp-up', 'steady', 'drain'], pick);
+  const cool = values(memory, ['cooldown'], pick);
+  if (base.length < 2) return { ok: false, reason: 'no baseline samples before load (need at least 2)' };
+  if (load.length === 0) return { ok: false, reason: 'no memory samples under load' };
+  const cooldownMs = cool.length > 1 ? cool.at(-1)!.tMs - cool[0]!.tMs : 0;
+  if (cooldownMs < MIN_COOLDOWN_MS) {
+    return { ok: false, reason: `cooldown sampled for ${Math.round(cooldownMs / 1000)} s; need ${MIN_COOLDOWN_MS / 1000} s (--cooldown)` };
+  }
+  const baselineBytes = Math.min(...base.map((x) => x.v));
+  const baselineSpreadBytes = Math.max(...base.map((x) => x.v)) - baselineBytes;
+  const peakBytes = Math.max(...load.map((x) => x.v));
+  const half = cool[0]!.tMs + cooldownMs / 2;
+  const cooldownBytes = Math.min(...cool.filter((x) => x.tMs >= half).map((x) => x.v));
+  const retainedBytes = cooldownBytes - baselineBytes;
+  const growth = peakBytes - baselineBytes;
+  const retainedFraction = growth > 0 ? Math.max(0, retainedBytes / growth) : 0;
+  const significant = retainedFraction >= RETAIN_FRACTION && retainedBytes > Math.max(RETAIN_MIN_BYTES, 3 * baselineSpreadBytes);
+  return { ok: true, baselineBytes, baselineSpreadBytes, peakBytes, cooldownBytes, cooldownMs, retainedBytes, retainedFraction, significant };
+}
+
+/** Memory cost of one open connection from ramp-up: Theil–Sen slope of bytes against open count. */
+export function bytesPerConnection(memory: readonly MemoryPoint[]): { bytesPerConn: number; r2: number; samples: number } | undefined {
+  const ramp = memory.filter((p) => p.phase === 'ramp-up' && Number.isFinite(p.bytes));
+  if (ramp.length < 5) return undefined;
+  const xs = ramp.map((p) => p.open);
+  if (Math.max(...xs) - Math.min(...xs) < 10) return undefined;
+  const ys = ramp.map((p) => p.bytes);
+  const slopes = pairwiseSlopes(xs, ys);
+  if (slopes.length === 0) return undefined;
+  return { bytesPerConn: quantileSorted(slopes, 0.5), r2: leastSquares(xs, ys).r2, samples: ramp.length };
+}
+
+/** Where growth lives, judged from per-component growth against the total (RSS when sampled). */
+export type Attribution = 'heap' | 'external' | 'heap+external' | 'rss-only' | 'unknown';
+
+/** Attributes `total` growth (bytes or bytes/min) to components; undefined components were not sampled. */
+export function attribute(total: number, heap: number | undefined, external: number | undefined, rss: number | undefined): Attribution {
+  const ref = rss ?? total;
+  if (!(ref > 0) || (heap === undefined && external === undefined)) return 'unknown';
+  const h = Math.max(0, heap ?? 0);
+  const e = Math.max(0, external ?? 0);
+  if (h >= 0.5 * ref && h >= e) return 'heap';
+  if (e >= 0.5 * ref) return 'external';
+  if (h + e >= 0.5 * ref) return 'heap+external';
+  // Heap and external were measured and stay flat while RSS grows.
+  return rss !== undefined ? 'rss-only' : 'unknown';
+}
+
+/** One clause an on-call engineer can act on, per attribution. */
+export const ATTRIBUTION_TEXT: Record<Attribution, string> = {
+  heap: 'growth is in the JS heap (objects kept reachable: caches, listeners, per-connection maps)',
+  external: 'growth is external/Buffer memory (Buffers or native handles held)',
+  'heap+external': 'growth is split between the JS heap and external/Buffer memory',
+  'rss-only': 'RSS grows while heap and external stay flat: allocator fragmentation or a native leak (e.g. permessage-deflate zlib contexts)',
+  unknown: '',
+};

@@ -1,0 +1,61 @@
+// Verdict "zombie": silent clients (asleep or vanished without a close frame) the server never
+// closed, or closed far beyond its heartbeat. Reads the sleepy profile's counters and liveness.
+import type { Verdict } from '../result.js';
+import { fmtSec, verdict } from './format.js';
+import { resolveOptions, type VerdictInput } from './input.js';
+
+/** A silent peer should be gone within a few heartbeats: ws's example reaps in 2, we allow 3. */
+export const REAP_HEARTBEATS = 3;
+/** Without a known heartbeat, a run shorter than this cannot show that nobody reaps. */
+const MIN_RUN_MS = 30_000;
+
+/** Zombie verdict from the sleepy profile: vanished never reaped, sleepers not reaped, or reaped slowly. */
+export function zombieVerdict(input: VerdictInput): Verdict {
+  const o = resolveOptions(input.options);
+  const sleepy = input.summary.profiles.sleepy;
+  const c = sleepy?.counters;
+  if (sleepy === undefined || c === undefined || c.sleeps + c.vanished === 0) {
+    return verdict('zombie', 'inconclusive', 'not judged: no sleeping or vanished clients in this run (add e.g. --mix fast=85,sleepy=15)', {});
+  }
+  const live = sleepy.latency.liveness;
+  const boundMs = o.heartbeatMs !== undefined ? REAP_HEARTBEATS * o.heartbeatMs : undefined;
+  const reaped = c.server_closed_asleep;
+  const ev: Verdict['evidence'] = {
+    sleeps: c.sleeps,
+    vanished: c.vanished,
+    reapedWhileSilent: reaped,
+    wokeToOpenConnection: c.woke_open,
+    wokeToClosedConnection: c.woke_closed,
+    reapP50Ms: live.count > 0 ? live.p50Ms : NaN,
+    reapP90Ms: live.count > 0 ? live.p90Ms : NaN,
+    reapMaxMs: live.count > 0 ? live.maxMs : NaN,
+    runMs: o.runMs,
+  };
+  if (boundMs !== undefined) Object.assign(ev, { heartbeatMs: o.heartbeatMs!, reapBoundMs: boundMs });
+  if (o.asleepMs !== undefined) ev['asleepMs'] = o.asleepMs;
+  const caveats = ['server_closed_asleep counts sleepers and vanished clients together, so unreaped vanished clients are a lower bound'];
+  const within = `within the ${fmtSec(o.runMs)} run`;
+  const tooShort = boundMs !== undefined ? o.runMs < 2 * boundMs : o.runMs < MIN_RUN_MS;
+
+  if (c.vanished > 0 && reaped === 0 && c.woke_closed === 0) {
+    if (tooShort) {
+      return verdict('zombie', 'inconclusive', `${c.vanished} vanished clients were not closed ${within}, but the run is too short to expect it`, ev, caveats);
+    }
+    return verdict('zombie', 'fail', `${c.vanished} vanished clients were never closed by the server ${within}: dead connections pile up (no heartbeat reaping)`, ev, caveats);
+  }
+  const unreaped = c.vanished - reaped;
+  if (c.vanished > 0 && unreaped >= 0.5 * c.vanished && !tooShort) {
+    return verdict('zombie', 'fail', `at least ${unreaped} of ${c.vanished} vanished clients were still open at the end ${within}: the server reaps only some dead connections`, ev, caveats);
+  }
+  if (boundMs !== undefined && o.asleepMs !== undefined && o.asleepMs > boundMs && c.woke_open > 0 && c.woke_open >= c.woke_closed) {
+    return verdict('zombie', 'fail', `${c.woke_open} clients silent for ${fmtSec(o.asleepMs)} (> ${REAP_HEARTBEATS}× the ${fmtSec(o.heartbeatMs!)} heartbeat) woke to find their connection still open: the server does not reap silent peers`, ev, caveats);
+  }
+  if (boundMs !== undefined && live.count > 0 && live.p90Ms > boundMs) {
+    return verdict('zombie', 'fail', `the server took ${fmtSec(live.p90Ms)} (p90) to close silent clients, beyond ${REAP_HEARTBEATS}× its ${fmtSec(o.heartbeatMs!)} heartbeat`, ev, caveats);
+  }
+  if (reaped > 0) {
+    const speed = live.count > 0 ? ` after ${fmtSec(live.p50Ms)} of silence (p50; p90 ${fmtSec(live.p90Ms)})` : '';
+    return verdict('zombie', 'pass', `the server closes silent clients${speed}`, ev, caveats);
+  }
+  return verdict('zombie', 'inconclusive', 'sleepers woke before any server timeout could expire and none vanished: make sleeps longer than the heartbeat timeout or add vanishing clients', ev, caveats);
+}
