@@ -96,7 +96,8 @@ export async function captureStream(url: string, forMs: number, headers: Record<
   const res = await request(url, { headers });
   const capture: StreamCapture = { status: res.statusCode, headers: res.headers, chunks: [], ending: 'open', endedAtMs: 0 };
   const body = res.body as Readable;
-  body.setEncoding('utf8');
+  // undici's body ignores setEncoding: decode here, keeping split UTF-8 sequences across chunks.
+  const decoder = new TextDecoder();
   let stopped = false;
   await within(forMs + 5000, `stream ${url}`, new Promise<void>((resolve) => {
     const stop = setTimeout(() => {
@@ -105,7 +106,7 @@ export async function captureStream(url: string, forMs: number, headers: Record<
       body.destroy();
       resolve();
     }, forMs);
-    body.on('data', (text: string) => capture.chunks.push({ text, atMs: performance.now() - startMs }));
+    body.on('data', (chunk: Buffer) => capture.chunks.push({ text: decoder.decode(chunk, { stream: true }), atMs: performance.now() - startMs }));
     body.on('end', () => finish('end'));
     body.on('error', (err: NodeJS.ErrnoException) => finish(err.code ?? err.message));
     function finish(ending: string): void {
