@@ -27,6 +27,11 @@ export function handleRequest(ctx: LabContext, req: IncomingMessage, res: Server
     text(res, 405, 'soakstorm lab: only GET is served\n');
     return;
   }
+  if (req.method === 'HEAD' && (url.pathname === '/sse' || url.pathname === '/ndjson')) {
+    // A HEAD never gets a body, so it must not open a stream that would never end.
+    text(res, 200, '', url.pathname === '/sse' ? 'text/event-stream; charset=utf-8' : 'application/x-ndjson');
+    return;
+  }
   switch (url.pathname) {
     case '/sse':
       acceptStream(ctx, 'sse', req, res, url);

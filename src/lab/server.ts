@@ -67,7 +67,7 @@ function handleUpgrade(ctx: LabContext, wss: WebSocketServer, req: IncomingMessa
     refuseUpgrade(ctx, socket, 400, `bad query: ${subscribe}`);
     return;
   }
-  wss.handleUpgrade(req, socket, head, (ws) => acceptWebSocket(ctx, ws, req, subscribe));
+  wss.handleUpgrade(req, socket, head, (ws) => acceptWebSocket(ctx, ws, subscribe));
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
@@ -92,7 +92,10 @@ export async function startLab(options: Partial<LabOptions> = {}): Promise<Lab> 
     socket.once('close', () => sockets.delete(socket));
   });
   server.on('upgrade', (req, socket, head) => handleUpgrade(ctx, wss, req, socket, head));
-  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('clientError', (_err, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   await listen(server, resolved.port, resolved.host);
   const port = (server.address() as AddressInfo).port;
 

@@ -1,6 +1,5 @@
 // WebSocket side of the lab: echo (binary back as binary, byte-identical), control messages
 // ({"op":"subscribe"|"unsubscribe"}), pushes as text frames, ping counting, heartbeat reaping.
-import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import type { LabContext } from './context.js';
 import { registerConnection, unregisterConnection, connectionTimer, type LabConnection } from './connection.js';
@@ -105,12 +104,7 @@ function onMessage(ctx: LabContext, conn: WsConnection, data: Buffer, isBinary: 
 }
 
 /** Takes over an upgraded WebSocket: counts it, arms its faults, echoes and pushes. */
-export function acceptWebSocket(
-  ctx: LabContext,
-  ws: WebSocket,
-  _req: IncomingMessage,
-  subscribe: { rate: number; sizeBytes: number } | null,
-): void {
+export function acceptWebSocket(ctx: LabContext, ws: WebSocket, subscribe: { rate: number; sizeBytes: number } | null): void {
   const conn = new WsConnection(ctx, ws);
   registerConnection(ctx, conn);
   ws.on('message', (data, isBinary) => onMessage(ctx, conn, data as Buffer, isBinary));
