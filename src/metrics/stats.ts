@@ -161,7 +161,9 @@ export function autocorrelation(xs: readonly number[], maxLag: number): number[]
 export function hamedRaoFactor(xs: readonly number[], ys: readonly number[], senSlope: number): number {
   const n = ys.length;
   if (n < 5) return 1;
-  const detrended = ys.map((y, i) => y - senSlope * xs[i]!);
+  // Residuals within float noise of each other are ties: an exact line must not rank rounding errors.
+  const eps = 1e-9 * Math.max(...ys.map(Math.abs));
+  const detrended = ys.map((y, i) => (eps > 0 ? Math.round((y - senSlope * xs[i]!) / eps) : y - senSlope * xs[i]!));
   const rho = autocorrelation(ranks(detrended), n - 1);
   const bound = normalQuantile(0.975) / Math.sqrt(n);
   const rho1 = Math.min(0.97, Math.max(0, (n * rho[0]! + 2) / (n - 4)));
@@ -307,4 +309,30 @@ export function windowMinima(
     out.push({ tMs: w.tMs, value: w.value, count: w.count });
   }
   return out;
+}
+
+/**
+ * Minimum of each segment [boundariesMs[i], boundariesMs[i+1]) (the last one open-ended); samples
+ * before the first boundary are ignored. With boundaries at GC drops each segment is one GC
+ * cycle and its minimum is that cycle's trough, free of the bias fixed windows get when a window
+ * starts mid-cycle on a rising series.
+ */
+export function segmentMinima(points: readonly { tMs: number; value: number }[], boundariesMs: readonly number[]): FloorPoint[] {
+  const out: FloorPoint[] = [];
+  let seg = -1;
+  for (const p of points) {
+    if (!Number.isFinite(p.value)) continue;
+    while (seg + 1 < boundariesMs.length && p.tMs >= boundariesMs[seg + 1]!) {
+      seg++;
+      out.push({ tMs: NaN, value: Infinity, count: 0 });
+    }
+    if (seg < 0) continue;
+    const cur = out[out.length - 1]!;
+    cur.count++;
+    if (p.value < cur.value) {
+      cur.value = p.value;
+      cur.tMs = p.tMs;
+    }
+  }
+  return out.filter((f) => f.count > 0);
 }

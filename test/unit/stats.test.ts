@@ -11,6 +11,7 @@ import {
   normalQuantile,
   quantile,
   ranks,
+  segmentMinima,
   theilSen,
   windowMinima,
 } from '../../src/metrics/stats.js';
@@ -110,4 +111,15 @@ test('window minima skip non-finite values and samples before the start', () => 
     5000,
   );
   assert.deepEqual(floors, [{ tMs: 6000, value: 7, count: 2 }]);
+});
+
+test('segment minima: one trough per GC cycle, nothing before the first boundary', () => {
+  const pts = Array.from({ length: 20 }, (_, i) => ({ tMs: i * 1000, value: 10 + (i % 6) + i / 10 }));
+  // Cycles start at the drops, t = 6 s, 12 s, 18 s; the open-ended last one holds 18–19 s.
+  assert.deepEqual(segmentMinima(pts, [6000, 12000, 18000]), [
+    { tMs: 6000, value: 10.6, count: 6 },
+    { tMs: 12000, value: 11.2, count: 6 },
+    { tMs: 18000, value: 11.8, count: 2 },
+  ]);
+  assert.deepEqual(segmentMinima(pts, []), []);
 });

@@ -4,7 +4,7 @@ import type { Verdict } from '../result.js';
 import { fmtBytes, fmtP, fmtPct, fmtRate, fmtSec, verdict } from './format.js';
 import { resolveOptions, type VerdictInput } from './input.js';
 import { ATTRIBUTION_TEXT, attribute, bytesPerConnection, PICK, retention, type Pick, type Retention } from './memory-retention.js';
-import { floorTrend, steadySeries, type FloorTrend } from './memory-trend.js';
+import { floorTrend, steadySeries, type FloorPlan, type FloorTrend } from './memory-trend.js';
 
 type Judged = { ret: Retention; judged: boolean } | undefined;
 
@@ -16,10 +16,10 @@ export function noMemoryReason(input: VerdictInput): string {
 }
 
 /** Slope per minute of one component's floors on the same windows as the main series, if sampled throughout. */
-function componentSlope(input: VerdictInput, pick: Pick, windowMs: number, alpha: number): number | undefined {
+function componentSlope(input: VerdictInput, pick: Pick, plan: FloorPlan, alpha: number): number | undefined {
   const series = steadySeries(input.memory, pick);
   if (series.length < 0.8 * steadySeries(input.memory, PICK.bytes).length) return undefined;
-  const ft = floorTrend(series, alpha, windowMs);
+  const ft = floorTrend(series, alpha, plan);
   return ft.ok ? ft.slopePerMin : undefined;
 }
 
@@ -52,6 +52,7 @@ function evidenceOf(input: VerdictInput, ft: FloorTrend | undefined, j: Judged, 
       slopeUpperBytesPerMin: ft.upperPerMin,
       mannKendallP: ft.trend.p,
       varianceInflation: ft.trend.varianceInflation,
+      floorMethod: ft.plan.kind,
       floorWindowMs: ft.windowMs,
       floorCount: ft.floors.length,
       steadyAnalysedMs: ft.spanMs,
@@ -79,9 +80,9 @@ function attribution(input: VerdictInput, ft: FloorTrend | undefined, alpha: num
   const ev: Verdict['evidence'] = {};
   let text = '';
   if (ft !== undefined) {
-    const heap = componentSlope(input, PICK.heap, ft.windowMs, alpha);
-    const ext = componentSlope(input, PICK.external, ft.windowMs, alpha);
-    const rss = componentSlope(input, PICK.rss, ft.windowMs, alpha);
+    const heap = componentSlope(input, PICK.heap, ft.plan, alpha);
+    const ext = componentSlope(input, PICK.external, ft.plan, alpha);
+    const rss = componentSlope(input, PICK.rss, ft.plan, alpha);
     Object.assign(ev, { heapSlopeBytesPerMin: heap ?? NaN, externalSlopeBytesPerMin: ext ?? NaN, rssSlopeBytesPerMin: rss ?? NaN });
     const a = attribute(ft.slopePerMin, heap, ext, rss);
     ev['attribution'] = a;

@@ -54,14 +54,16 @@ export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention
   const cool = values(memory, ['cooldown'], pick);
   if (base.length < 2) return { ok: false, reason: 'no baseline samples before load (need at least 2)' };
   if (load.length === 0) return { ok: false, reason: 'no memory samples under load' };
-  const cooldownMs = cool.length > 1 ? cool.at(-1)!.tMs - cool[0]!.tMs : 0;
+  // Measured from the last sample with clients (drain end), i.e. "after all clients left".
+  const leftAtMs = load.filter((x) => x.tMs < (cool[0]?.tMs ?? 0)).at(-1)?.tMs ?? cool[0]?.tMs ?? 0;
+  const cooldownMs = cool.length > 0 ? cool.at(-1)!.tMs - leftAtMs : 0;
   if (cooldownMs < MIN_COOLDOWN_MS) {
     return { ok: false, reason: `cooldown sampled for ${Math.round(cooldownMs / 1000)} s; need ${MIN_COOLDOWN_MS / 1000} s (--cooldown)` };
   }
   const baselineBytes = Math.min(...base.map((x) => x.v));
   const baselineSpreadBytes = Math.max(...base.map((x) => x.v)) - baselineBytes;
   const peakBytes = Math.max(...load.map((x) => x.v));
-  const half = cool[0]!.tMs + cooldownMs / 2;
+  const half = leftAtMs + cooldownMs / 2;
   const cooldownBytes = Math.min(...cool.filter((x) => x.tMs >= half).map((x) => x.v));
   const retainedBytes = cooldownBytes - baselineBytes;
   const growth = peakBytes - baselineBytes;

@@ -1,0 +1,143 @@
+// Leak verdict both ways: a healthy GC saw-tooth passes, a growing floor or memory held after
+// the clients left fails, RSS-only growth is attributed to the allocator, thin data is inconclusive.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { leakVerdict } from '../../../src/metrics/verdicts/leak.js';
+import { chooseFloorPlan, gcCycleMs } from '../../../src/metrics/verdicts/memory-trend.js';
+import type { MemoryPoint } from '../../../src/metrics/verdicts/input.js';
+import { gauss, input, MB, memory, PLAN, profile, rng, summary, type PhasePlan } from './fixtures.js';
+
+/** Clients open over time under PLAN: 0 → 1000 over ramp-up, 1000 in steady, 0 after. */
+const openAt = (t: number): number => (t <= 10 ? 0 : t <= 30 ? (t - 10) * 50 : t <= 150 ? 1000 : 0);
+const sawtooth = (t: number): number => ((t % 9) / 8) * 8 * MB;
+
+/**
+ * A Node server's memory under PLAN: 40 MB idle, +50 KB per open connection, a 9 s GC
+ * saw-tooth of 8 MB under load, `leakPerMin` of floor growth in steady state and `heldMB`
+ * still held in cooldown. Heap = 30 MB less than RSS; external flat at 2 MB.
+ */
+function server(opts: { leakPerMin?: number; heldMB?: number; rssOnlyPerMin?: number; noise?: number; seed?: number } = {}): MemoryPoint[] {
+  const r = rng(opts.seed ?? 1);
+  let held = 0;
+  return memory(PLAN, (t, phase) => {
+    const open = openAt(t);
+    const steadyMin = phase === 'steady' ? (t - 30) / 60 : phase === 'drain' || phase === 'cooldown' ? 2 : 0;
+    const leak = (opts.leakPerMin ?? 0) * steadyMin;
+    if (phase === 'cooldown') held = (opts.heldMB ?? 0) * MB;
+    const load = phase === 'ramp-up' || phase === 'steady' ? sawtooth(t) : 0;
+    const noise = (opts.noise ?? 0) * gauss(r);
+    const heap = 10 * MB + open * 50 * 1024 + load + leak + held + noise;
+    const fragment = (opts.rssOnlyPerMin ?? 0) * steadyMin;
+    const rss = heap + 30 * MB + fragment;
+    return { bytes: rss, rssBytes: rss, heapUsedBytes: heap, externalBytes: 2 * MB, open };
+  });
+}
+const src = { label: 'process_resident_memory_bytes at http://127.0.0.1:9/metrics', kind: 'rss' as const, failedSamples: 0 };
+const run = (mem: MemoryPoint[], closed = 1000) =>
+  input({ memory: mem, memorySource: src, summary: summary({ totals: profile(1000, { conn_closed: closed }) }) });
+
+test('a healthy GC saw-tooth passes and says memory came back', () => {
+  const v = leakVerdict(run(server({ noise: 100 * 1024, seed: 3 })));
+  assert.equal(v.status, 'pass', v.summary);
+  assert.match(v.summary, /^no leak: memory floor flat in steady state \(.+ within the \+1\.0 MB\/min budget\); memory came back to within .+ of baseline 30\.0 s after all clients left$/);
+  assert.equal(v.evidence['trendFail'], false);
+  // Ramp-up cost: 50 KB per connection.
+  const perConn = v.evidence['bytesPerConnectionRampUp'] as number;
+  assert.ok(Math.abs(perConn - 51200) < 512, String(perConn));
+});
+
+test('healthy saw-tooth with noise is never called a leak over 40 seeded runs', () => {
+  for (let seed = 100; seed < 140; seed++) {
+    const v = leakVerdict(run(server({ noise: 300 * 1024, seed })));
+    assert.notEqual(v.status, 'fail', `seed ${seed}: ${v.summary}`);
+  }
+});
+
+test('a growing floor fails with the rate, retention per closed connection and attribution', () => {
+  const v = leakVerdict(run(server({ leakPerMin: 20 * MB, heldMB: 40 }), 4096));
+  assert.equal(v.status, 'fail');
+  assert.equal(
+    v.summary,
+    'memory floor grows +20.0 MB/min in steady state (p<0.001; lower bound +20.0 MB/min > budget +1.0 MB/min); ' +
+      '84% of the load-time growth (80.0 MB) still held 30.0 s after all clients left ≈ 20.0 KB per closed connection; ' +
+      'growth is in the JS heap (objects kept reachable: caches, listeners, per-connection maps)',
+  );
+  assert.equal(v.evidence['attribution'], 'heap');
+  assert.equal(v.evidence['slopeBytesPerMin'], 20 * MB);
+  assert.equal(v.evidence['trendFail'], true);
+  assert.equal(v.evidence['retentionFail'], true);
+});
+
+test('memory held after every client left fails even with a flat steady state', () => {
+  const v = leakVerdict(run(server({ heldMB: 45 }), 1000));
+  assert.equal(v.status, 'fail');
+  assert.match(v.summary, /^79% of the load-time growth \(45\.0 MB\) still held 30\.0 s after all clients left ≈ 46\.1 KB per closed connection/);
+  assert.equal(v.evidence['trendFail'], false);
+});
+
+test('RSS-only growth points at the allocator', () => {
+  const v = leakVerdict(run(server({ rssOnlyPerMin: 10 * MB })));
+  assert.equal(v.status, 'fail');
+  assert.equal(v.evidence['attribution'], 'rss-only');
+  assert.match(v.summary, /^memory floor grows \+10\.0 MB\/min in steady state .*; RSS grows while heap and external stay flat: allocator fragmentation or a native leak \(e\.g\. permessage-deflate zlib contexts\)$/);
+});
+
+test('RSS held after load without a heap reading is a caveat, not a leak', () => {
+  const mem = server({ heldMB: 45 }).map(({ heapUsedBytes: _h, externalBytes: _e, ...p }) => p);
+  const v = leakVerdict(run(mem));
+  assert.equal(v.status, 'pass', v.summary);
+  assert.match(v.summary, /^no leak: memory floor flat in steady state/);
+  assert.deepEqual(v.caveats, [
+    'RSS stayed 45.0 MB above baseline after load; RSS alone cannot tell a leak from the allocator keeping freed pages: sample the heap (--server-metrics or --server-memory-url) to decide',
+  ]);
+});
+
+test('no sampler, and a failing sampler, are inconclusive with the reason', () => {
+  assert.deepEqual(leakVerdict(input()), {
+    id: 'leak',
+    status: 'inconclusive',
+    summary: 'not judged: no server memory sampled: pass --server-pid, --server-metrics or --server-memory-url',
+    evidence: {},
+  });
+  const failing = input({ memorySource: { ...src, failedSamples: 185, lastError: 'GET http://127.0.0.1:9/metrics failed: ECONNREFUSED' } });
+  assert.equal(
+    leakVerdict(failing).summary,
+    'not judged: the memory sampler (process_resident_memory_bytes at http://127.0.0.1:9/metrics) returned no readings: GET http://127.0.0.1:9/metrics failed: ECONNREFUSED',
+  );
+});
+
+test('a short steady phase without cooldown is inconclusive and says what is missing', () => {
+  const plan: PhasePlan = [['baseline', 5], ['ramp-up', 5], ['steady', 20]];
+  const v = leakVerdict(input({ memory: memory(plan, (t) => ({ bytes: 50 * MB + t })), memorySource: src }));
+  assert.equal(v.status, 'inconclusive');
+  assert.equal(v.summary, 'not enough memory data: steady state lasted 15 s after settling; the trend needs at least 30 s; cooldown sampled for 0 s; need 10 s (--cooldown)');
+});
+
+test('a slope whose interval straddles the budget is inconclusive and says how long to run', () => {
+  const plan: PhasePlan = [['steady', 90]];
+  const r = rng(9);
+  const mem = memory(plan, (t) => ({ bytes: 80 * MB + (t / 60) * 0.9 * MB + gauss(r) * 400 * 1024 }));
+  const v = leakVerdict(input({ memory: mem, memorySource: { ...src, kind: 'heap' } }));
+  assert.equal(v.status, 'inconclusive', v.summary);
+  assert.match(v.summary, /^can't tell yet: floor slope \+[\d.]+ [KM]B\/min \(95% CI -[\d.]+ MB\/min…\+[\d.]+ MB\/min\) against a \+1\.0 MB\/min budget; about \d+ min of steady state would decide$/);
+});
+
+test('a regular GC saw-tooth is cut into cycles; a smooth series into fixed windows', () => {
+  const pts = Array.from({ length: 120 }, (_, i) => ({ tMs: i * 1000, value: 50 * MB + sawtooth(i) }));
+  assert.deepEqual(gcCycleMs(pts), { medianMs: 9000, p90Ms: 9000 });
+  const cut = chooseFloorPlan(pts);
+  assert.equal(cut.plan.kind, 'gc-cycles');
+  assert.deepEqual(cut.plan.kind === 'gc-cycles' && cut.plan.boundariesMs.slice(0, 3), [9000, 18000, 27000]);
+  const smooth = pts.map((p) => ({ tMs: p.tMs, value: 50 * MB + p.tMs }));
+  assert.equal(gcCycleMs(smooth), undefined);
+  assert.deepEqual(chooseFloorPlan(smooth), { plan: { kind: 'fixed', windowMs: 5000 }, gcPeriodMs: undefined, tooSlow: false });
+});
+
+test('a GC cycle too slow for six floors is flagged, and a rise there is not called a leak', () => {
+  // 40 s saw-tooth over 90 s of steady state: the floors can only ride the saw-tooth.
+  const plan: PhasePlan = [['steady', 105]];
+  const mem = memory(plan, (t) => ({ bytes: 80 * MB + ((t % 40) / 39) * 20 * MB }));
+  const v = leakVerdict(input({ memory: mem, memorySource: { ...src, kind: 'heap' } }));
+  assert.notEqual(v.status, 'fail', v.summary);
+  assert.ok(v.caveats?.some((c) => c.startsWith('GC cycle ≈ 40.0 s is long against')), JSON.stringify(v.caveats));
+});
