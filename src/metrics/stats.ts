@@ -1,6 +1,5 @@
-// Robust trend statistics for server-memory series: Theil–Sen slope with Sen's interval,
-// Mann–Kendall with ties and Hamed–Rao autocorrelation correction, window floors, helpers.
-// Pure and synchronous; O(n²) in the trend functions, so callers pass floors, not raw ticks.
+// Robust trend statistics for memory series: Theil–Sen with Sen's interval, Mann–Kendall with ties
+// and Hamed–Rao correction, floors, helpers. Pure; O(n²) trend tests, so pass floors, not raw ticks.
 
 /** Median of `xs` (NaN for an empty array); does not modify `xs`. */
 export function median(xs: readonly number[]): number {
@@ -9,9 +8,7 @@ export function median(xs: readonly number[]): number {
 
 /** Quantile `q` in [0, 1] with linear interpolation between order statistics (Hyndman–Fan type 7). */
 export function quantile(xs: readonly number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  const s = Float64Array.from(xs).sort();
-  return quantileSorted(s, q);
+  return xs.length === 0 ? NaN : quantileSorted(Float64Array.from(xs).sort(), q);
 }
 
 /** Quantile of an already ascending array (type 7), for callers that sort once. */
@@ -25,10 +22,7 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
 
 /** Arithmetic mean (NaN for an empty array). */
 export function mean(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  let sum = 0;
-  for (const x of xs) sum += x;
-  return sum / xs.length;
+  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /**
@@ -100,18 +94,13 @@ export function leastSquares(xs: readonly number[], ys: readonly number[]): Line
 export function mannKendallS(ys: readonly number[]): { s: number; varS: number } {
   const n = ys.length;
   let s = 0;
-  for (let i = 0; i < n - 1; i++) {
-    for (let j = i + 1; j < n; j++) s += Math.sign(ys[j]! - ys[i]!);
-  }
+  for (let i = 0; i < n - 1; i++) for (let j = i + 1; j < n; j++) s += Math.sign(ys[j]! - ys[i]!);
   // Kendall (1975): Var(S) = [n(n-1)(2n+5) - Σ t(t-1)(2t+5)] / 18 over groups of t tied values.
   let tieTerm = 0;
   const sorted = Float64Array.from(ys).sort();
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
+  for (let i = 0, j = 1; i < n; i = j, j = i + 1) {
     while (j < n && sorted[j] === sorted[i]) j++;
-    const t = j - i;
-    tieTerm += t * (t - 1) * (2 * t + 5);
-    i = j;
+    tieTerm += (j - i) * (j - i - 1) * (2 * (j - i) + 5);
   }
   return { s, varS: (n * (n - 1) * (2 * n + 5) - tieTerm) / 18 };
 }
@@ -185,10 +174,7 @@ export function pairwiseSlopes(xs: readonly number[], ys: readonly number[]): Fl
   const out = new Float64Array((n * (n - 1)) / 2);
   let m = 0;
   for (let i = 0; i < n - 1; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const dx = xs[j]! - xs[i]!;
-      if (dx !== 0) out[m++] = (ys[j]! - ys[i]!) / dx;
-    }
+    for (let j = i + 1; j < n; j++) if (xs[j] !== xs[i]) out[m++] = (ys[j]! - ys[i]!) / (xs[j]! - xs[i]!);
   }
   return out.subarray(0, m).sort();
 }
@@ -197,10 +183,10 @@ export function pairwiseSlopes(xs: readonly number[], ys: readonly number[]): Fl
 export interface SenFit {
   slope: number;
   intercept: number;
-  /** Bounds of the two-sided (1 − alpha) interval; clamped to the extreme slopes when n is tiny. */
+  /** Bounds of the two-sided (1 − alpha) interval. */
   lower: number;
   upper: number;
-  /** True when n was too small for the interval and the bounds are the extreme slopes. */
+  /** True when n was too small for the interval, so the bounds are the extreme slopes. */
   clamped: boolean;
   pairs: number;
 }
@@ -230,10 +216,9 @@ export function theilSen(xs: readonly number[], ys: readonly number[], varS: num
 export interface TrendResult extends SenFit {
   n: number;
   s: number;
-  /** Var(S) under independence (ties corrected) and after the Hamed–Rao inflation. */
+  /** Var(S) under independence (ties corrected), then × varianceInflation (Hamed–Rao n/n*, 1 = none). */
   varS: number;
   varSCorrected: number;
-  /** Hamed–Rao n/n*: how much autocorrelation inflated Var(S) (1 = none). */
   varianceInflation: number;
   z: number;
   /** Two-sided p-value of "no monotonic trend". */
@@ -263,57 +248,32 @@ export function trendTest(xsIn: readonly number[], ysIn: readonly number[], alph
   return { ...fit, n, s, varS, varSCorrected, varianceInflation: inflation, z, p, tau };
 }
 
-/** One per-window minimum of a time series: the sample where the window's minimum fell. */
+/** One window's minimum: when it fell, its value and how many samples the window held. */
 export interface FloorPoint {
   tMs: number;
   value: number;
-  /** Samples in the window. */
   count: number;
 }
 
 /**
- * Per-window minima ("floor") of a series sampled at times tMs. Why minima: right after a
+ * Per-window minima ("floor") of a series in ascending tMs. Why minima: right after a
  * collection the heap holds only live data, so the troughs of the GC saw-tooth trace what is
  * retained while the peaks trace allocation rate. Each point keeps the time of its minimum
- * (not the window centre) so a linear trend plus saw-tooth puts every trough on the trend
- * line. A trailing window shorter than half of windowMs is dropped: fewer samples bias its
- * minimum upward.
+ * (not the window centre) so troughs of a rising series stay on its trend line.
  */
-export function windowMinima(
-  points: readonly { tMs: number; value: number }[],
-  windowMs: number,
-  startMs = points.length > 0 ? Math.min(...points.map((p) => p.tMs)) : 0,
-): FloorPoint[] {
-  const byWindow = new Map<number, FloorPoint & { firstMs: number; lastMs: number }>();
-  for (const p of points) {
-    if (!Number.isFinite(p.value) || p.tMs < startMs) continue;
-    const w = Math.floor((p.tMs - startMs) / windowMs);
-    const cur = byWindow.get(w);
-    if (cur === undefined) byWindow.set(w, { tMs: p.tMs, value: p.value, count: 1, firstMs: p.tMs, lastMs: p.tMs });
-    else {
-      cur.count++;
-      if (p.value < cur.value) {
-        cur.value = p.value;
-        cur.tMs = p.tMs;
-      }
-      cur.firstMs = Math.min(cur.firstMs, p.tMs);
-      cur.lastMs = Math.max(cur.lastMs, p.tMs);
-    }
-  }
-  const keys = [...byWindow.keys()].sort((a, b) => a - b);
-  const last = keys.at(-1);
-  const out: FloorPoint[] = [];
-  for (const k of keys) {
-    const w = byWindow.get(k)!;
-    if (k === last && keys.length > 1 && w.lastMs - startMs - k * windowMs < windowMs / 2) continue;
-    out.push({ tMs: w.tMs, value: w.value, count: w.count });
-  }
-  return out;
+export function windowMinima(points: readonly { tMs: number; value: number }[], windowMs: number, startMs = points[0]?.tMs ?? 0): FloorPoint[] {
+  const lastMs = points.at(-1)?.tMs ?? startMs;
+  const n = Math.floor((lastMs - startMs) / windowMs) + 1;
+  const tailStartMs = startMs + (n - 1) * windowMs;
+  const floors = segmentMinima(points, Array.from({ length: n }, (_, k) => startMs + k * windowMs));
+  // A trailing window spanning under half of windowMs has fewer samples: its minimum is biased up.
+  const shortTail = n > 1 && lastMs - tailStartMs < windowMs / 2 && (floors.at(-1)?.tMs ?? -Infinity) >= tailStartMs;
+  return shortTail ? floors.slice(0, -1) : floors;
 }
 
 /**
- * Minimum of each segment [boundariesMs[i], boundariesMs[i+1]) (the last one open-ended); samples
- * before the first boundary are ignored. With boundaries at GC drops each segment is one GC
+ * Minimum of each segment [boundariesMs[i], boundariesMs[i+1]) (the last one open-ended) of a
+ * series in ascending tMs; samples before the first boundary are ignored. With boundaries at GC drops each segment is one GC
  * cycle and its minimum is that cycle's trough, free of the bias fixed windows get when a window
  * starts mid-cycle on a rising series.
  */

@@ -45,7 +45,7 @@ export function zombieVerdict(input: VerdictInput): Verdict {
   }
   const unreaped = c.vanished - reaped;
   if (c.vanished > 0 && unreaped >= 0.5 * c.vanished && !tooShort) {
-    return verdict('zombie', 'fail', `at least ${unreaped} of ${c.vanished} vanished clients were still open at the end ${within}: the server reaps only some dead connections`, ev, caveats);
+    return verdict('zombie', 'fail', `at least ${unreaped} of ${c.vanished} vanished clients were still open at the end of the ${fmtSec(o.runMs)} run: the server reaps only some dead connections`, ev, caveats);
   }
   if (boundMs !== undefined && o.asleepMs !== undefined && o.asleepMs > boundMs && c.woke_open > 0 && c.woke_open >= c.woke_closed) {
     return verdict('zombie', 'fail', `${c.woke_open} clients silent for ${fmtSec(o.asleepMs)} (> ${REAP_HEARTBEATS}× the ${fmtSec(o.heartbeatMs!)} heartbeat) woke to find their connection still open: the server does not reap silent peers`, ev, caveats);
