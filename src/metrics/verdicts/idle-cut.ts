@@ -1,5 +1,6 @@
 // Verdict "idle-cut": lifetimes of connections the server or network ended cluster at one age,
 // the signature of a fixed timeout in the path (proxy, load balancer, service mesh).
+import type { ProfileName } from '../../protocol.js';
 import type { Verdict } from '../result.js';
 import { fmtPct, fmtSec, verdict } from './format.js';
 import { resolveOptions, type Bucket, type VerdictInput } from './input.js';
@@ -38,6 +39,19 @@ export function densestBand(buckets: readonly Bucket[], tolerance = CUT_TOLERANC
   return { count: best.count, total, centerUs };
 }
 
+/** Profiles whose own server-side endings explain a cluster: slow-consumer shedding, heartbeat reaping. */
+const SELF_EXPLAINED: Partial<Record<ProfileName, string>> = {
+  slow: "the server's slow-consumer policy (see backpressure)",
+  sleepy: "the server's heartbeat reaping silent clients (see zombie)",
+};
+
+/** Profiles with lifetimes inside [lowUs, highUs], when per-profile buckets are known. */
+function profilesInBand(input: VerdictInput, lowUs: number, highUs: number): ProfileName[] | undefined {
+  const by = input.lifetimesByProfileUs;
+  if (by === undefined) return undefined;
+  return (Object.keys(by) as ProfileName[]).filter((p) => by[p]!.some((b) => b.count > 0 && b.valueUs >= lowUs && b.valueUs <= highUs));
+}
+
 /** Idle-cut verdict: fail when ≥ 60% of ≥ 20 server-ended lifetimes sit within ±2% of one age. */
 export function idleCutVerdict(input: VerdictInput): Verdict {
   const o = resolveOptions(input.options);
@@ -62,6 +76,13 @@ export function idleCutVerdict(input: VerdictInput): Verdict {
     return verdict('idle-cut', 'pass', 'no connection was ended by the server or the network', ev, [unseen]);
   }
   const age = fmtSec(band.centerUs / 1000);
+  const inBand = profilesInBand(input, band.centerUs * (1 - CUT_TOLERANCE), band.centerUs * (1 + CUT_TOLERANCE));
+  if (fraction >= CUT_MIN_FRACTION && inBand !== undefined && inBand.length > 0 && inBand.every((p) => SELF_EXPLAINED[p] !== undefined)) {
+    // A path timeout cuts every kind of client; a cluster confined to slow or sleepy ones is the server's own doing.
+    const why = inBand.map((p) => SELF_EXPLAINED[p]!).join(' or ');
+    ev['clusteredProfiles'] = inBand.join(',');
+    return verdict('idle-cut', 'inconclusive', `only ${inBand.join(' and ')} clients were ended at ≈${age}: most likely ${why}, not a cut in the path`, ev, [unseen]);
+  }
   if (fraction >= CUT_MIN_FRACTION && band.total >= CUT_MIN_SAMPLES) {
     const hb = o.heartbeatMs !== undefined && o.heartbeatMs < band.centerUs / 1000 ? `, even though heartbeats flow every ${fmtSec(o.heartbeatMs)}` : '';
     const caveats = [`${fmtPct(fraction)} of ${band.total} server- or network-ended connections lasted ${age} ± ${CUT_TOLERANCE * 100}%`];

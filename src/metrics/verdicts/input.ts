@@ -1,6 +1,6 @@
 // What the verdicts read: the run summary, the timeline, server memory aligned to the run clock,
 // decoded histogram buckets and a few options. Built once by the coordinator at the end of a run.
-import type { HistogramName, ProfileName } from '../../protocol.js';
+import { PROFILES, type HistogramName, type ProfileName } from '../../protocol.js';
 import { decodeHistogram } from '../histogram.js';
 import type { Phase, RunSummary, TimelinePoint } from '../result.js';
 import type { MemoryMetricKind } from '../server-memory.js';
@@ -54,6 +54,8 @@ export interface VerdictInput {
   memorySource?: { label: string; kind: MemoryMetricKind; failedSamples: number; lastError?: string };
   /** Lifetimes of connections the server or network ended (summary.histograms.all.lifetime). */
   lifetimesUs: Bucket[];
+  /** The same per profile, so a cluster confined to slow or sleepy clients is not blamed on the path. */
+  lifetimesByProfileUs?: Partial<Record<ProfileName, Bucket[]>>;
   /** Storm clients' drop → reopened times (summary.histograms.storm.reconnect). */
   reconnectUs: Bucket[];
   options: VerdictOptions;
@@ -130,10 +132,13 @@ export function bucketQuantileUs(buckets: readonly Bucket[], q: number): number 
 }
 
 /** A VerdictInput from a finished run: decodes lifetime and storm-reconnect buckets from the summary. */
-export function verdictInputFromRun(run: Omit<VerdictInput, 'lifetimesUs' | 'reconnectUs'>): VerdictInput {
+export function verdictInputFromRun(run: Omit<VerdictInput, 'lifetimesUs' | 'lifetimesByProfileUs' | 'reconnectUs'>): VerdictInput {
+  const byProfile: Partial<Record<ProfileName, Bucket[]>> = {};
+  for (const p of PROFILES) if (run.summary.histograms[p] !== undefined) byProfile[p] = bucketsFromSummary(run.summary, p, 'lifetime');
   return {
     ...run,
     lifetimesUs: bucketsFromSummary(run.summary, 'all', 'lifetime'),
+    lifetimesByProfileUs: byProfile,
     reconnectUs: bucketsFromSummary(run.summary, 'storm', 'reconnect'),
   };
 }

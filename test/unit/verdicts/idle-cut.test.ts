@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHistogram, encodeHistogram } from '../../../src/metrics/histogram.js';
 import { densestBand, idleCutVerdict } from '../../../src/metrics/verdicts/idle-cut.js';
-import { bucketQuantileUs, bucketsFromEncoded, bucketsFromSummary, type Bucket } from '../../../src/metrics/verdicts/input.js';
+import { bucketQuantileUs, bucketsFromEncoded, bucketsFromSummary, verdictInputFromRun, type Bucket } from '../../../src/metrics/verdicts/input.js';
 import { input, profile, rng, summary } from './fixtures.js';
 
 /** Encoded lifetimes as a worker would ship them. */
@@ -92,4 +92,23 @@ test('a handful clustered is inconclusive', () => {
   const v = idleCutVerdict(input({ lifetimesUs: bucketsFromEncoded(encoded(lifetimes(8, 2))), options: { runMs: 30_000 } }));
   assert.equal(v.status, 'inconclusive');
   assert.equal(v.summary, '8 of 10 server-ended connections ended at ≈3.0 s: too few to call a cut (need 20)');
+});
+
+test('a cluster confined to slow consumers is their shedding policy, not the path', () => {
+  const slow = encoded(lifetimes(40, 0));
+  const fast = encoded(lifetimes(0, 5, 7));
+  const s = summary({ histograms: { slow: { lifetime: slow } as never, fast: { lifetime: fast } as never, all: { lifetime: encoded([...lifetimes(40, 0), ...lifetimes(0, 5, 7)]) } as never } });
+  const run = verdictInputFromRun({ summary: s, timeline: [], memory: [], options: { runMs: 60_000 } });
+  assert.deepEqual(Object.keys(run.lifetimesByProfileUs ?? {}).sort(), ['fast', 'slow']);
+  const v = idleCutVerdict(run);
+  assert.equal(v.status, 'inconclusive');
+  assert.equal(v.summary, "only slow clients were ended at ≈3.0 s: most likely the server's slow-consumer policy (see backpressure), not a cut in the path");
+  // The same cut reaching fast clients too is the path.
+  const both = verdictInputFromRun({
+    summary: summary({ histograms: { slow: { lifetime: slow } as never, fast: { lifetime: encoded(lifetimes(30, 0, 3)) } as never, all: { lifetime: encoded([...lifetimes(40, 0), ...lifetimes(30, 0, 3)]) } as never } }),
+    timeline: [],
+    memory: [],
+    options: { runMs: 60_000 },
+  });
+  assert.equal(idleCutVerdict(both).status, 'fail');
 });
