@@ -18,6 +18,8 @@ export class Scheduler {
   #timer: NodeJS.Timeout | null = null;
   #timerAtMs = Infinity;
   #stopped = false;
+  /** True while #fire runs: it re-arms once at the end, for whatever is earliest then. */
+  #firing = false;
 
   /** Number of scheduled clients. */
   get size(): number {
@@ -27,6 +29,10 @@ export class Scheduler {
   /** Schedules (or reschedules) `item` to run at `atMs`. */
   at(item: Schedulable, atMs: number): void {
     if (this.#stopped) return;
+    if (atMs === Infinity) {
+      this.cancel(item);
+      return;
+    }
     item.dueAtMs = atMs;
     if (item.heapSlot < 0) {
       item.heapSlot = this.#heap.length;
@@ -36,7 +42,7 @@ export class Scheduler {
       this.#up(item.heapSlot);
       this.#down(item.heapSlot);
     }
-    if (atMs < this.#timerAtMs) this.#arm(atMs);
+    if (!this.#firing && atMs < this.#timerAtMs) this.#arm(atMs);
   }
 
   /** Removes `item` if scheduled. */
@@ -75,6 +81,7 @@ export class Scheduler {
   readonly #fire = (): void => {
     this.#timer = null;
     this.#timerAtMs = Infinity;
+    this.#firing = true;
     const nowMs = performance.now();
     // Bound the work of one tick so socket I/O keeps flowing when everything is late.
     let budget = 5000;
@@ -83,7 +90,8 @@ export class Scheduler {
       this.cancel(item);
       item.onDue(nowMs);
     }
-    if (!this.#stopped && this.#heap.length > 0 && this.#timer === null) {
+    this.#firing = false;
+    if (!this.#stopped && this.#heap.length > 0) {
       const next = this.#heap[0]!.dueAtMs;
       if (budget <= 0) {
         this.#timerAtMs = next;
