@@ -6,9 +6,8 @@ import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, W
 import { Recorder } from './recorder.js';
 import { Scheduler } from './schedule.js';
 import type { WorkerContext } from './context.js';
-import { STATE, WsClient } from './drivers/ws-driver.js';
-import { PROFILE_BEHAVIOURS } from './profiles/index.js';
-import { ringSizeFor } from './profiles/fast.js';
+import type { SimClient } from './sim-client.js';
+import { createClient } from './client-factory.js';
 import { profileOf } from '../scenarios/mix.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
 
@@ -49,13 +48,10 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     stopping: false,
     toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
-  const clients: WsClient[] = [];
-  const ringSize = ringSizeFor(plan.profile.ratePerSec, plan.timeoutMs);
+  const clients: SimClient[] = [];
   for (let id = plan.workerIndex; id < plan.clientCount; id += plan.workerCount) {
     const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
-    const behaviour = PROFILE_BEHAVIOURS[p];
-    if (!behaviour) throw new Error(`profile index ${p} has no WebSocket behaviour`);
-    const client = new WsClient(id, p, behaviour, ctx, new Rng(mixSeed(plan.seed, id + 1)), ringSize);
+    const client = createClient(id, p, ctx, new Rng(mixSeed(plan.seed, id + 1)));
     clients.push(client);
     scheduler.at(client, startPerfMs + (plan.rampUpMs * id) / Math.max(1, plan.clientCount));
   }
@@ -108,13 +104,10 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   ctx.stopping = true;
   scheduler.stop();
   await drain(clients, stop.drainMs);
-  for (const c of clients) {
-    if (c.state === STATE.OPEN) c.close(1000, 'soak done');
-    else if (c.state === STATE.CONNECTING) c.terminate();
-  }
-  await waitUntil(() => clients.every((c) => c.ws === null), CLOSE_WAIT_MS);
-  for (const c of clients) c.ws?.terminate();
-  await waitUntil(() => clients.every((c) => c.ws === null), 500);
+  for (const c of clients) c.stop();
+  await waitUntil(() => clients.every((c) => c.isIdle()), CLOSE_WAIT_MS);
+  for (const c of clients) c.kill();
+  await waitUntil(() => clients.every((c) => c.isIdle()), 500);
 
   if (intervalTimer) clearTimeout(intervalTimer);
   loop.disable();
@@ -124,8 +117,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
 }
 
 /** Waits until no client has an unanswered request, or `drainMs` passes. */
-async function drain(clients: WsClient[], drainMs: number): Promise<void> {
-  await waitUntil(() => clients.every((c) => c.oldestSeq >= c.seq || c.ws === null), drainMs);
+async function drain(clients: SimClient[], drainMs: number): Promise<void> {
+  await waitUntil(() => clients.every((c) => !c.hasOutstanding()), drainMs);
 }
 
 async function waitUntil(done: () => boolean, maxMs: number): Promise<void> {

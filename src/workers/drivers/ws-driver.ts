@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import { CLOSED_BY, COUNTER, closeIndex, errorIndex, statusIndex, type ProfileName } from '../../protocol.js';
 import { closeSlot, errorSlot, statusSlot } from '../../metrics/close-codes.js';
-import type { Schedulable } from '../schedule.js';
+import type { SimClient } from '../sim-client.js';
 import type { WorkerContext } from '../context.js';
 import { H } from '../recorder.js';
 import { END, isDeterministic, reconnectDelayMs } from '../reconnect.js';
@@ -35,7 +35,7 @@ export interface ProfileBehaviour {
 }
 
 /** A simulated client; one object per client for the whole run, reused across reconnects. */
-export class WsClient implements Schedulable {
+export class WsClient implements SimClient {
   dueAtMs = Infinity;
   heapSlot = -1;
   state: number = STATE.IDLE;
@@ -85,6 +85,23 @@ export class WsClient implements Schedulable {
     ringSize: number,
   ) {
     this.ring = new Float64Array(ringSize);
+  }
+
+  hasOutstanding(): boolean {
+    return this.ws !== null && this.oldestSeq < this.seq;
+  }
+
+  isIdle(): boolean {
+    return this.ws === null;
+  }
+
+  stop(): void {
+    if (this.state === STATE.OPEN) this.close(1000, 'soak done');
+    else if (this.state === STATE.CONNECTING) this.terminate();
+  }
+
+  kill(): void {
+    this.ws?.terminate();
   }
 
   /** Scheduler callback: connect when idle, otherwise let the profile work. */
