@@ -98,6 +98,10 @@ export const HISTOGRAMS = [
   'lifetime', // connection open -> close, only for closes the client did not start (idle-cut evidence)
   'reconnect', // drop -> reopened (storms and unexpected closes)
   'liveness', // sleepy: went silent -> server closed us
+  'ttfb', // streams: request start -> response head
+  'firstEvent', // streams: request start -> first event
+  'eventGap', // streams and pushes: gap between consecutive events of one connection
+  'heartbeatGap', // streams: gap between heartbeat comments (or pings seen) of one connection
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
@@ -130,9 +134,14 @@ export const COUNTER = {
   SERVER_CLOSED_ASLEEP: 24,
   PARSE_ERRORS: 25,
   SENDS_SKIPPED: 26,
+  HEARTBEATS: 27,
+  /** Events that arrived in the same read as the previous event of their connection. */
+  EVENTS_CLUMPED: 28,
+  VANISHED_REAPED: 29,
+  STORMS: 30,
 } as const;
 export type CounterName = keyof typeof COUNTER;
-export const SCALAR_COUNT = 27;
+export const SCALAR_COUNT = 31;
 
 /** Close codes with a slot of their own; anything else lands in the matching "other" slot. */
 export const CLOSE_CODES = [1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015] as const;
