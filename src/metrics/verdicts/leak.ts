@@ -6,7 +6,8 @@ import { resolveOptions, type VerdictInput } from './input.js';
 import { ATTRIBUTION_TEXT, attribute, bytesPerConnection, PICK, retention, type Pick, type Retention } from './memory-retention.js';
 import { floorTrend, steadySeries, type FloorPlan, type FloorTrend } from './memory-trend.js';
 
-type Judged = { ret: Retention; judged: boolean } | undefined;
+/** The retention figures to report, and whether they may decide the verdict (and if not, why). */
+type Judged = { ret: Retention; judged: boolean; why: 'rss' | 'no-gc' | '' } | undefined;
 
 /** Why memory verdicts have nothing to read, in one line. */
 export function noMemoryReason(input: VerdictInput): string {
@@ -27,10 +28,12 @@ function componentSlope(input: VerdictInput, pick: Pick, plan: FloorPlan, alpha:
 function judgedRetention(input: VerdictInput): Judged {
   const kind = input.memorySource?.kind ?? 'other';
   const heap = retention(input.memory, PICK.heap);
-  if (kind === 'rss' && heap.ok) return { ret: heap, judged: true };
-  const main = retention(input.memory, PICK.bytes);
-  // RSS rarely shrinks after load (allocators keep freed pages): only its *return* is evidence.
-  return main.ok ? { ret: main, judged: kind !== 'rss' || !main.significant } : undefined;
+  const ret = kind === 'rss' && heap.ok ? heap : retention(input.memory, PICK.bytes);
+  if (!ret.ok) return undefined;
+  // Memory that came back is evidence whatever the metric. Held memory is evidence only if a
+  // collection ran after load, and never for RSS alone (allocators keep freed pages).
+  const why = !ret.significant ? '' : ret === heap || kind !== 'rss' ? (ret.gcSeen ? '' : 'no-gc') : 'rss';
+  return { ret, judged: why === '', why };
 }
 
 /** Minutes of steady state after which Sen's interval would clear the budget (half-width ∝ T^-3/2). */
@@ -140,7 +143,8 @@ export function leakVerdict(input: VerdictInput): Verdict {
     return verdict('leak', 'inconclusive', `can't tell yet: floor slope ${fmtRate(ft.slopePerMin)} (95% CI ${fmtRate(ft.lowerPerMin)}…${fmtRate(ft.upperPerMin)}) against a ${fmtRate(budget)} budget; ${why}`, evidence, caveats);
   }
   const retReason = j === undefined ? retention(input.memory, PICK.bytes) : undefined;
-  const reasons = [trendRes.ok ? '' : trendRes.reason, retReason !== undefined && !retReason.ok ? retReason.reason : 'retention of RSS alone is not evidence'];
+  const heldWhy = j?.why === 'no-gc' ? 'no garbage collection seen in the cooldown' : 'retention of RSS alone is not evidence';
+  const reasons = [trendRes.ok ? '' : trendRes.reason, retReason !== undefined && !retReason.ok ? retReason.reason : heldWhy];
   return verdict('leak', 'inconclusive', `not enough memory data: ${reasons.filter((r) => r !== '').join('; ')}`, evidence, caveats);
 }
 
@@ -155,8 +159,11 @@ function leakCaveats(input: VerdictInput, ft: FloorTrend | undefined, j: Judged)
   if (failed > 0) caveats.push(`${failed} memory samples failed${input.memorySource?.lastError !== undefined ? ` (last: ${input.memorySource.lastError})` : ''}`);
   if (ft?.sawtoothTooSlow) caveats.push(`GC cycle ≈ ${fmtSec(ft.gcPeriodMs ?? 0)} is long against ${fmtSec(ft.spanMs)} of steady state; floor windows may ride the saw-tooth`);
   if (ft?.trend.clamped) caveats.push('few floor windows: the slope interval is clamped to the extreme pairwise slopes');
-  if (j !== undefined && !j.judged) {
+  if (j?.why === 'rss') {
     caveats.push(`RSS stayed ${fmtBytes(j.ret.retainedBytes)} above baseline after load; RSS alone cannot tell a leak from the allocator keeping freed pages: sample the heap (--server-metrics or --server-memory-url) to decide`);
+  }
+  if (j?.why === 'no-gc') {
+    caveats.push(`memory stayed ${fmtBytes(j.ret.retainedBytes)} above baseline after load, but no garbage collection was seen in the ${fmtSec(j.ret.cooldownMs)} cooldown, so that includes garbage: lengthen --cooldown to judge retention`);
   }
   return caveats;
 }

@@ -1,6 +1,6 @@
 // Memory evidence beside the steady trend: post-drain retention against baseline and peak,
 // bytes per connection during ramp-up, and attribution to heap / external / RSS alone.
-import { leastSquares, pairwiseSlopes, quantileSorted } from '../stats.js';
+import { leastSquares, pairwiseSlopes, quantile, quantileSorted } from '../stats.js';
 import type { MemoryPoint } from './input.js';
 
 /** Cooldown shorter than this cannot show whether memory came back (V8's memory reducer needs ~10 s). */
@@ -9,6 +9,17 @@ export const MIN_COOLDOWN_MS = 10_000;
 const RETAIN_MIN_BYTES = 2 * 1024 * 1024;
 /** Holding at least half of the load-time growth after every client left is retention. */
 const RETAIN_FRACTION = 0.5;
+
+/** A smaller fall between two samples is allocation noise, not a collection. */
+const GC_DROP_MIN_BYTES = 1024 * 1024;
+
+/** Detrended 5–95% spread of a series: the height of its GC saw-tooth. */
+function sawtoothSpread(pts: readonly { tMs: number; v: number }[]): number {
+  if (pts.length < 4) return 0;
+  const fit = leastSquares(pts.map((x) => x.tMs), pts.map((x) => x.v));
+  const resid = pts.map((x) => x.v - fit.intercept - (Number.isFinite(fit.slope) ? fit.slope : 0) * x.tMs);
+  return quantile(resid, 0.95) - quantile(resid, 0.05);
+}
 
 /** Picks one component of a memory point. */
 export type Pick = (p: MemoryPoint) => number | undefined;
@@ -32,6 +43,12 @@ export interface Retention {
   retainedFraction: number;
   /** True when retention is beyond baseline noise and at least half of the growth. */
   significant: boolean;
+  /**
+   * True when a collection was seen after load: a fall between two samples from drain end on
+   * of at least max(1 MB, 30% of the steady-state saw-tooth's detrended 5–95% spread). An idle
+   * Node process may not collect for minutes; until it does, the level includes garbage.
+   */
+  gcSeen: boolean;
 }
 
 function values(memory: readonly MemoryPoint[], phases: readonly string[], pick: Pick): { tMs: number; v: number }[] {
@@ -69,7 +86,11 @@ export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention
   const growth = peakBytes - baselineBytes;
   const retainedFraction = growth > 0 ? Math.max(0, retainedBytes / growth) : 0;
   const significant = retainedFraction >= RETAIN_FRACTION && retainedBytes > Math.max(RETAIN_MIN_BYTES, 3 * baselineSpreadBytes);
-  return { ok: true, baselineBytes, baselineSpreadBytes, peakBytes, cooldownBytes, cooldownMs, retainedBytes, retainedFraction, significant };
+  const after = [...load.filter((x) => x.tMs === leftAtMs), ...cool];
+  const dropBytes = Math.max(GC_DROP_MIN_BYTES, 0.3 * sawtoothSpread(values(memory, ['steady'], pick)));
+  let gcSeen = false;
+  for (let i = 1; i < after.length; i++) if (after[i - 1]!.v - after[i]!.v >= dropBytes) gcSeen = true;
+  return { ok: true, baselineBytes, baselineSpreadBytes, peakBytes, cooldownBytes, cooldownMs, retainedBytes, retainedFraction, significant, gcSeen };
 }
 
 /** Memory cost of one open connection from ramp-up: Theil–Sen slope of bytes against open count. */

@@ -14,21 +14,26 @@ const sawtooth = (t: number): number => ((t % 9) / 8) * 8 * MB;
 /**
  * A Node server's memory under PLAN: 40 MB idle, +50 KB per open connection, a 9 s GC
  * saw-tooth of 8 MB under load, `leakPerMin` of floor growth in steady state and `heldMB`
- * still held in cooldown. Heap = 30 MB less than RSS; external flat at 2 MB.
+ * still held after the clients left. Memory stays at its last load level through drain until
+ * a collection 5 s into the cooldown (`gcAfterMs`; Infinity = none). Heap = RSS − 30 MB;
+ * external flat at 2 MB.
  */
-function server(opts: { leakPerMin?: number; heldMB?: number; rssOnlyPerMin?: number; noise?: number; seed?: number } = {}): MemoryPoint[] {
+function server(opts: { leakPerMin?: number; heldMB?: number; rssOnlyPerMin?: number; noise?: number; seed?: number; gcAtS?: number } = {}): MemoryPoint[] {
   const r = rng(opts.seed ?? 1);
-  let held = 0;
+  const gcAtS = opts.gcAtS ?? 160;
+  let last = { heap: 0, rss: 0 };
   return memory(PLAN, (t, phase) => {
     const open = openAt(t);
     const steadyMin = phase === 'steady' ? (t - 30) / 60 : phase === 'drain' || phase === 'cooldown' ? 2 : 0;
     const leak = (opts.leakPerMin ?? 0) * steadyMin;
-    if (phase === 'cooldown') held = (opts.heldMB ?? 0) * MB;
-    const load = phase === 'ramp-up' || phase === 'steady' ? sawtooth(t) : 0;
-    const noise = (opts.noise ?? 0) * gauss(r);
-    const heap = 10 * MB + open * 50 * 1024 + load + leak + held + noise;
     const fragment = (opts.rssOnlyPerMin ?? 0) * steadyMin;
+    const noise = (opts.noise ?? 0) * gauss(r);
+    if (phase === 'drain' || (phase === 'cooldown' && t < gcAtS)) return { bytes: last.rss, rssBytes: last.rss, heapUsedBytes: last.heap, externalBytes: 2 * MB, open };
+    const held = phase === 'cooldown' ? (opts.heldMB ?? 0) * MB : 0;
+    const load = phase === 'ramp-up' || phase === 'steady' ? sawtooth(t) : 0;
+    const heap = 10 * MB + open * 50 * 1024 + load + leak + held + noise;
     const rss = heap + 30 * MB + fragment;
+    last = { heap, rss };
     return { bytes: rss, rssBytes: rss, heapUsedBytes: heap, externalBytes: 2 * MB, open };
   });
 }
@@ -140,4 +145,13 @@ test('a GC cycle too slow for six floors is flagged, and a rise there is not cal
   const v = leakVerdict(input({ memory: mem, memorySource: { ...src, kind: 'heap' } }));
   assert.notEqual(v.status, 'fail', v.summary);
   assert.ok(v.caveats?.some((c) => c.startsWith('GC cycle ≈ 40.0 s is long against')), JSON.stringify(v.caveats));
+});
+
+test('memory held in a cooldown without any collection proves nothing, and says so', () => {
+  const v = leakVerdict(run(server({ gcAtS: Infinity })));
+  assert.equal(v.status, 'pass', v.summary);
+  assert.match(v.summary, /^no leak: memory floor flat in steady state/);
+  assert.deepEqual(v.caveats, [
+    'memory stayed 54.8 MB above baseline after load, but no garbage collection was seen in the 30.0 s cooldown, so that includes garbage: lengthen --cooldown to judge retention',
+  ]);
 });
