@@ -33,6 +33,8 @@ export interface RunOutcome {
   /** Epoch ms of t=0, for aligning server samples and attempt times. */
   startAtEpochMs: number;
   attemptTimesMs: number[];
+  /** Each worker's own cumulative counters (WorkerFinal.totals); null for a worker that died. */
+  workerTotals: (Float64Array | null)[];
 }
 
 /** Runs one soak to the end (duration, signal or abort) and writes summary.json. */
@@ -45,7 +47,8 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   folder.writePlan({ runId: options.runId, startAtEpochMs, options });
   const timeline: TimelinePoint[] = [];
   let stopAtMs = Infinity;
-  const phaseAt = (tMs: number): Phase => (tMs > stopAtMs ? 'drain' : tMs <= options.rampUpMs ? 'ramp-up' : 'steady');
+  // A tick belongs to ramp-up if it started before the ramp ended, to drain if it ended after the stop.
+  const phaseAt = (tMs: number): Phase => (tMs > stopAtMs ? 'drain' : tMs - 1000 < options.rampUpMs ? 'ramp-up' : 'steady');
   const merger = new TickMerger(startAtEpochMs, phaseAt, (point) => {
     timeline.push(point);
     folder.appendPoint(point);
@@ -101,6 +104,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   const settled = await Promise.allSettled(running.map((w) => w.done));
   clearTimeout(durationTimer);
   clearInterval(staleTimer);
+  const workerTotals: (Float64Array | null)[] = settled.map((s) => (s.status === 'fulfilled' ? s.value.totals : null));
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') {
       const final: WorkerFinal = s.value;
@@ -130,5 +134,5 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
     cpu: process.cpuUsage(cpuAtStart),
   });
   folder.writeSummary(summary);
-  return { summary, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: merger.attemptTimesMs };
+  return { summary, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: merger.attemptTimesMs, workerTotals };
 }

@@ -1,0 +1,18 @@
+// RunOptions for tests: the CLI defaults, small and fast, in a temp results folder.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveRunOptions } from '../../src/cli/options.js';
+import type { RunOptions } from '../../src/coordinator/plan.js';
+
+/** A fresh temp folder for results. */
+export function tempResults(): string {
+  return mkdtempSync(join(tmpdir(), 'soakstorm-test-'));
+}
+
+/** The CLI's defaults for `url`, overridden by `over` (profile fields merge). */
+export function testRunOptions(url: string, over: Partial<Omit<RunOptions, 'profile'>> & { profile?: Partial<RunOptions['profile']> } = {}): RunOptions {
+  const { options } = resolveRunOptions(url, { progress: false }, {}, `test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`);
+  const { profile, ...rest } = over;
+  return { ...options, outDir: tempResults(), workers: 2, ...rest, profile: { ...options.profile, ...profile } };
+}
