@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { SoakstormError, SoakstormOptionErrors } from '../errors.js';
 import { parseMix } from '../scenarios/mix.js';
 import type { RunOptions } from '../coordinator/plan.js';
-import type { ProfileOptions, ReconnectPolicy } from '../protocol.js';
+import { DRIVERS, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
+const SCHEMES = ['ws:', 'wss:', 'sse+http:', 'sse+https:', 'ndjson+http:', 'ndjson+https:', 'http:', 'https:'];
 const RECONNECT_POLICIES: readonly ReconnectPolicy[] = ['none', 'immediate', 'fixed', 'exp', 'exp-jitter'];
 
 /** One run option: commander flags, help text, default (as the user would type it). */
@@ -33,6 +34,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'rate', flags: '-r, --rate <n>', help: 'fast profile: messages per second per client', default: '1' },
   { key: 'payload', flags: '--payload <bytes>', help: 'fast profile: bytes per message (min 24: seq + timestamps)', default: '64' },
   { key: 'rtt', flags: '--rtt <mode>', help: 'round-trip measurement: echo (message echoed back) or ping (WebSocket ping frames)', default: 'echo' },
+  { key: 'protocol', flags: '--protocol <name>', help: 'wire protocol when the URL scheme does not say: ws, sse, ndjson (sse+http:// and ndjson+http:// also work)', default: '' },
   { key: 'mix', flags: '--mix <spec>', help: 'profile percentages, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
   { key: 'seed', flags: '--seed <n>', help: 'seed for profile assignment and jitter (same seed, same run)', default: '1' },
   { key: 'out', flags: '-o, --out <dir>', help: 'results folder (a sub-folder per run)', default: 'results' },
@@ -96,7 +98,6 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       return fallback;
     }
   };
-  const target = url ?? '';
   if (url !== undefined) checkUrl(url, problems);
   const headers: Record<string, string> = {};
   const rawHeaders = value('header');
@@ -126,9 +127,10 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     reconnectCapMs: get('reconnectCap', parseDurationMs, 30000),
     reconnectMaxTries: get('reconnectMaxTries', (s) => parseInteger(s, 1), 5),
   };
+  const { url: wireUrl, driver } = url === undefined ? { url: '', driver: 'ws' as const } : splitScheme(url, String(value('protocol') ?? ''), problems);
   const options: RunOptions = {
-    url: target,
-    driver: 'ws',
+    url: wireUrl,
+    driver,
     clients: get('clients', (s) => parseInteger(s, 1), 100),
     durationMs: get('duration', parseDurationMs, 30000),
     rampUpMs: get('rampUp', parseDurationMs, 5000),
@@ -149,7 +151,10 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     profile,
   };
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
-  if (options.mix.some((pct, i) => pct > 0 && i > 0)) problems.push(`--mix: only the fast profile is available in this version (got "${String(value('mix'))}"). Use --mix fast=100.`);
+  if (options.mix[3]! > 0 && profile.stormAtMs.length === 0 && profile.stormEveryMs === 0) {
+    problems.push(`--mix has storm clients but no storm is set (got "${String(value('mix'))}"). Add --storm-at 30s or --storm-every 1m.`);
+  }
+  if (profile.stormAtMs.some((t) => t >= options.durationMs)) problems.push(`--storm-at is past the end of the run (got "${String(value('stormAt'))}" with --duration ${String(value('duration'))}). Use times inside the run.`);
   if (problems.length > 0) throw new SoakstormOptionErrors(problems);
   return {
     options,
@@ -170,9 +175,26 @@ function checkUrl(url: string, problems: string[]): void {
     problems.push(`target URL is not a URL (got "${url}"). Use e.g. ws://127.0.0.1:8080/.`);
     return;
   }
-  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    problems.push(`unsupported URL scheme "${parsed.protocol}" (got "${url}"). Use ws:// or wss://.`);
+  if (!SCHEMES.includes(parsed.protocol)) {
+    problems.push(`unsupported URL scheme "${parsed.protocol}" (got "${url}"). Use ws://, wss://, sse+http://, ndjson+http:// (or https).`);
   }
+}
+
+/** sse+http://h/p → (http://h/p, sse); http(s) needs --protocol; ws(s) is ws. */
+function splitScheme(url: string, protocol: string, problems: string[]): { url: string; driver: DriverName } {
+  const m = /^(sse|ndjson)\+(https?:.*)$/i.exec(url);
+  if (m) return { url: m[2]!, driver: m[1]!.toLowerCase() as DriverName };
+  const isHttp = /^https?:/i.test(url);
+  if (protocol !== '') {
+    if (!(DRIVERS as readonly string[]).includes(protocol)) {
+      problems.push(`--protocol must be one of ${DRIVERS.join(', ')} (got "${protocol}").`);
+    } else if ((protocol === 'ws') === isHttp) {
+      problems.push(`--protocol ${protocol} does not fit the URL (got "${url}"). Use ${protocol === 'ws' ? 'ws:// or wss://' : 'http:// or https://'}.`);
+    } else return { url, driver: protocol as DriverName };
+  } else if (isHttp) {
+    problems.push(`an http URL needs a stream protocol (got "${url}"). Use sse+http://… or ndjson+http://…, or add --protocol sse|ndjson.`);
+  }
+  return { url, driver: 'ws' };
 }
 
 function readConfig(path: string): Record<string, unknown> {

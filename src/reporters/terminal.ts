@@ -1,10 +1,25 @@
 // The final terminal summary: what happened, latency percentiles, closes, errors, generator
 // health, verdicts and thresholds, per profile when the run mixed profiles.
 import type { LatencySummary } from '../metrics/histogram.js';
+import type { HistogramName } from '../protocol.js';
 import type { ProfileMetrics, RunSummary } from '../metrics/result.js';
 import { bytes, ms, num, table } from './format.js';
 
 const LATENCY_HEAD = ['', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
+const LATENCY_ROWS: [HistogramName, string][] = [
+  ['rtt', 'rtt'],
+  ['rttRaw', 'rtt uncorrected'],
+  ['connect', 'connect'],
+  ['reconnect', 'reconnect'],
+  ['lag', 'push lag'],
+  ['eventGap', 'event gap'],
+  ['heartbeatGap', 'heartbeat gap'],
+  ['liveness', 'asleep → reaped'],
+  ['lifetime', 'lifetime (ended by server/network)'],
+  ['ttfb', 'time to first byte'],
+  ['firstEvent', 'time to first event'],
+  ['sendLateness', 'send lateness'],
+];
 
 function latencyRow(label: string, l: LatencySummary): string[] {
   return [label, num(l.count), ms(l.p50Ms), ms(l.p90Ms), ms(l.p99Ms), ms(l.p999Ms), ms(l.maxMs)];
@@ -26,18 +41,25 @@ function profileBlock(m: ProfileMetrics, seconds: number): string[] {
     `connections  attempted ${num(c.conn_attempted)}  opened ${num(c.conn_opened)}  failed ${num(c.conn_failed)}  closed ${num(c.conn_closed)}  open at end ${num(c.open_now)}  reconnects ${num(c.reconnects)}`,
     `messages     sent ${num(c.msgs_sent)}  received ${num(c.msgs_received)}  (${num(c.msgs_received / Math.max(seconds, 0.001), 0)} msgs/s received)  bytes sent ${bytes(c.bytes_sent)}  received ${bytes(c.bytes_received)}`,
     `latency (ms) from the intended send time; failed or timed-out requests included (${num(c.rtt_failed)} failed)`,
-    table([
-      LATENCY_HEAD,
-      latencyRow('rtt', m.latency.rtt),
-      latencyRow('rtt uncorrected', m.latency.rttRaw),
-      latencyRow('connect', m.latency.connect),
-      ...(m.latency.reconnect.count > 0 ? [latencyRow('reconnect', m.latency.reconnect)] : []),
-      ...(m.latency.lag.count > 0 ? [latencyRow('push lag', m.latency.lag)] : []),
-    ]),
+    table([LATENCY_HEAD, ...LATENCY_ROWS.filter(([key]) => m.latency[key].count > 0).map(([key, label]) => latencyRow(label, m.latency[key]))]),
     `close codes  ${closeLine(m)}`,
     `statuses     ${countsLine(m.statuses)}`,
     `errors       ${countsLine(m.errors)}`,
   ];
+  if (c.push_received > 0 || c.bytes_expected > 0) {
+    lines.push(`pushes       received ${num(c.push_received)}  lost ${num(c.seq_gaps)}  reordered ${num(c.seq_reorders)}  duplicated ${num(c.seq_duplicates)}  heartbeats ${num(c.heartbeats)}`);
+  }
+  if (c.bytes_expected > 0) {
+    const backlog = Math.max(0, c.bytes_expected - c.bytes_received);
+    lines.push(`backlog      server owed ${bytes(c.bytes_expected)}, delivered ${bytes(c.bytes_received)}: ${bytes(backlog)} held by the server, the kernel or dropped`);
+  }
+  if (c.sleeps > 0) {
+    lines.push(
+      `sleeping     sleeps ${num(c.sleeps)}  closed by server while asleep ${num(c.server_closed_asleep)}  woke to an open socket ${num(c.woke_open)}  woke to a closed one ${num(c.woke_closed)}  vanished ${num(c.vanished)} (reaped ${num(c.vanished_reaped)})`,
+    );
+  }
+  if (c.storms > 0) lines.push(`storms       ${num(c.storms)} storm(s); ${num(c.reconnects)} reconnects; see the reconnect row for time to come back`);
+  if (c.reconnect_giveups > 0) lines.push(`gave up      ${num(c.reconnect_giveups)} clients stopped retrying identical failures (reconnect loop)`);
   if (c.sends_skipped > 0) lines.push(`skipped      ${num(c.sends_skipped)} sends (connection down or clogged)`);
   if (c.hist_clamped > 0) lines.push(`clamped      ${num(c.hist_clamped)} values outside histogram bounds`);
   return lines;

@@ -23,6 +23,8 @@ export interface WorkerContext {
   readonly scratch: Buffer;
   /** True once the coordinator asked to stop: no new sends, no reconnects. */
   stopping: boolean;
+  /** Storms this worker has already reported (one event per storm per worker). */
+  stormsReported: number;
   /** Epoch ms of a performance.now() value in this thread. */
   toEpochMs(perfMs: number): number;
 }

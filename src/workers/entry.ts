@@ -46,6 +46,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     endPerfMs: startPerfMs + plan.durationMs,
     scratch: Buffer.alloc(Math.max(SCRATCH_BYTES, plan.profile.payloadBytes)),
     stopping: false,
+    stormsReported: 0,
     toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
   const clients: SimClient[] = [];

@@ -32,7 +32,7 @@ function judgedRetention(input: VerdictInput): Judged {
   if (!ret.ok) return undefined;
   // Memory that came back is evidence whatever the metric. Held memory is evidence only if a
   // collection ran after load, and never for RSS alone (allocators keep freed pages).
-  const why = !ret.significant ? '' : ret === heap || kind !== 'rss' ? (ret.gcSeen ? '' : 'no-gc') : 'rss';
+  const why = ret.returned ? '' : ret === heap || kind !== 'rss' ? (ret.gcSeen ? '' : 'no-gc') : 'rss';
   return { ret, judged: why === '', why };
 }
 
@@ -67,6 +67,7 @@ function evidenceOf(input: VerdictInput, ft: FloorTrend | undefined, j: Judged, 
     Object.assign(ev, {
       baselineBytes: r.baselineBytes,
       peakBytes: r.peakBytes,
+      loadFloorBytes: r.loadFloorBytes,
       cooldownBytes: r.cooldownBytes,
       cooldownMs: r.cooldownMs,
       retainedBytes: r.retainedBytes,
@@ -79,7 +80,7 @@ function evidenceOf(input: VerdictInput, ft: FloorTrend | undefined, j: Judged, 
 }
 
 /** Attribution of steady growth and retained memory to heap / external / RSS, with figures. */
-function attribution(input: VerdictInput, ft: FloorTrend | undefined, alpha: number): { ev: Verdict['evidence']; text: string } {
+function attribution(input: VerdictInput, ft: FloorTrend | undefined, alpha: number, trendFail: boolean): { ev: Verdict['evidence']; text: string } {
   const ev: Verdict['evidence'] = {};
   let text = '';
   if (ft !== undefined) {
@@ -89,7 +90,8 @@ function attribution(input: VerdictInput, ft: FloorTrend | undefined, alpha: num
     Object.assign(ev, { heapSlopeBytesPerMin: heap ?? NaN, externalSlopeBytesPerMin: ext ?? NaN, rssSlopeBytesPerMin: rss ?? NaN });
     const a = attribute(ft.slopePerMin, heap, ext, rss);
     ev['attribution'] = a;
-    text = ATTRIBUTION_TEXT[a];
+    // Name the component only for growth the verdict reports; a flat trend's split is noise.
+    if (trendFail) text = ATTRIBUTION_TEXT[a];
   }
   const held = (pick: Pick): number | undefined => {
     const r = retention(input.memory, pick);
@@ -118,8 +120,10 @@ export function leakVerdict(input: VerdictInput): Verdict {
   const trendFail = ft !== undefined && ft.lowerPerMin > budget && ft.trend.p < o.alpha && !ft.sawtoothTooSlow;
   const trendPass = ft !== undefined && ft.upperPerMin <= budget;
   const retFail = j !== undefined && j.judged && j.ret.significant;
-  const retOk = j !== undefined && !j.ret.significant;
-  const attr = attribution(input, ft, o.alpha);
+  const retOk = j !== undefined && j.ret.returned;
+  // Some memory held after a collection, but less than a leak call needs: blocks a pass.
+  const partial = j !== undefined && j.judged && !j.ret.returned && !j.ret.significant;
+  const attr = attribution(input, ft, o.alpha, trendFail);
   const evidence = { ...evidenceOf(input, ft, j, budget), ...attr.ev, trendFail, retentionFail: retFail };
   const withAttr = (s: string): string => (attr.text !== '' ? `${s}; ${attr.text}` : s);
   if (trendFail || retFail) {
@@ -128,7 +132,7 @@ export function leakVerdict(input: VerdictInput): Verdict {
     if (retFail) parts.push(retentionText(j!.ret, input.summary.totals.counters.conn_closed));
     return verdict('leak', 'fail', withAttr(parts.join('; ')), evidence, caveats);
   }
-  if (trendPass || retOk) {
+  if ((trendPass && !partial) || retOk) {
     const parts: string[] = [];
     if (ft !== undefined) {
       parts.push(trendPass
@@ -138,10 +142,13 @@ export function leakVerdict(input: VerdictInput): Verdict {
     if (retOk) parts.push(`memory came back to within ${fmtBytes(Math.max(0, j!.ret.retainedBytes))} of baseline ${fmtSec(j!.ret.cooldownMs)} after all clients left`);
     return verdict('leak', 'pass', `no leak: ${parts.join('; ')}`, evidence, caveats);
   }
+  const held = partial ? `${retentionText(j!.ret, input.summary.totals.counters.conn_closed)}, short of a leak call; ` : '';
   if (ft !== undefined) {
     const why = ft.sawtoothTooSlow && ft.lowerPerMin > budget ? 'the floor rises but the GC cycle is too slow to trust the floors' : minutesToDecide(ft, budget);
-    return verdict('leak', 'inconclusive', `can't tell yet: floor slope ${fmtRate(ft.slopePerMin)} (95% CI ${fmtRate(ft.lowerPerMin)}…${fmtRate(ft.upperPerMin)}) against a ${fmtRate(budget)} budget; ${why}`, evidence, caveats);
+    const ci = `${Math.round((1 - o.alpha) * 100)}% CI`;
+    return verdict('leak', 'inconclusive', `can't tell yet: ${held}floor slope ${fmtRate(ft.slopePerMin)} (${ci} ${fmtRate(ft.lowerPerMin)}…${fmtRate(ft.upperPerMin)}) against a ${fmtRate(budget)} budget; ${why}`, evidence, caveats);
   }
+  if (partial) return verdict('leak', 'inconclusive', `can't tell yet: ${held}${trendRes.ok ? '' : trendRes.reason}`, evidence, caveats);
   const retReason = j === undefined ? retention(input.memory, PICK.bytes) : undefined;
   const heldWhy = j?.why === 'no-gc' ? 'no garbage collection seen in the cooldown' : 'retention of RSS alone is not evidence';
   const reasons = [trendRes.ok ? '' : trendRes.reason, retReason !== undefined && !retReason.ok ? retReason.reason : heldWhy];
@@ -150,7 +157,7 @@ export function leakVerdict(input: VerdictInput): Verdict {
 
 function retentionText(r: Retention, closed: number): string {
   const perConn = closed > 0 ? ` ≈ ${fmtBytes(r.retainedBytes / closed)} per closed connection` : '';
-  return `${fmtPct(r.retainedFraction)} of the load-time growth (${fmtBytes(r.retainedBytes)}) still held ${fmtSec(r.cooldownMs)} after all clients left${perConn}`;
+  return `${fmtBytes(r.retainedBytes)} (${fmtPct(Math.min(1, r.retainedFraction))} of what load added) still held ${fmtSec(r.cooldownMs)} after all clients left${perConn}`;
 }
 
 function leakCaveats(input: VerdictInput, ft: FloorTrend | undefined, j: Judged): string[] {

@@ -7,8 +7,12 @@ import type { MemoryPoint } from './input.js';
 export const MIN_COOLDOWN_MS = 10_000;
 /** Retained memory below this is within the noise of a Node process (code cache, pools). */
 const RETAIN_MIN_BYTES = 2 * 1024 * 1024;
-/** Holding at least half of the load-time growth after every client left is retention. */
-const RETAIN_FRACTION = 0.5;
+/**
+ * Holding a quarter of what the load added, after every client left and a collection ran, is
+ * retention: a healthy server returns to near its idle floor. Below a tenth is "came back".
+ */
+const RETAIN_FRACTION = 0.25;
+const RETURNED_FRACTION = 0.1;
 
 /** A smaller fall between two samples is allocation noise, not a collection. */
 const GC_DROP_MIN_BYTES = 1024 * 1024;
@@ -30,18 +34,22 @@ export const PICK = {
   rss: (p: MemoryPoint) => p.rssBytes,
 } as const satisfies Record<string, Pick>;
 
-/** What stayed after the clients left, against the idle baseline and the load-time peak. */
+/** What stayed after the clients left, against the idle baseline and the memory load added. */
 export interface Retention {
   ok: true;
   baselineBytes: number;
   baselineSpreadBytes: number;
   peakBytes: number;
+  /** Floor under load: 10th percentile of steady-state samples (ramp-up and drain if no steady). */
+  loadFloorBytes: number;
   cooldownBytes: number;
   cooldownMs: number;
   retainedBytes: number;
-  /** retained / (peak − baseline): 0 = all returned, 1 = nothing returned. */
+  /** retained / (load floor − baseline), at least 0: the share of what load added still held. */
   retainedFraction: number;
-  /** True when retention is beyond baseline noise and at least half of the growth. */
+  /** True when memory is back within noise (max(2 MB, 3× baseline jitter)) or a tenth of what load added. */
+  returned: boolean;
+  /** True when retention is beyond noise and at least a quarter of what load added. */
   significant: boolean;
   /**
    * True when a collection was seen after load: a fall between two samples from drain end on
@@ -61,9 +69,9 @@ function values(memory: readonly MemoryPoint[], phases: readonly string[], pick:
 }
 
 /**
- * Retention of one component: baseline floor (min of the idle samples before load), peak (max
- * during ramp-up, steady, drain), cooldown floor (min over the later half of the cooldown, after
- * V8 had time to collect). Floors on both ends so the comparison is like with like.
+ * Retention of one component: baseline floor (min of the idle samples before load), floor under
+ * load, cooldown floor (min over the later half of the cooldown, after V8 had time to collect).
+ * Floors throughout so the comparison is like with like; the peak is kept for the report.
  */
 export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention | { ok: false; reason: string } {
   const base = values(memory, ['baseline'], pick);
@@ -80,17 +88,22 @@ export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention
   const baselineBytes = Math.min(...base.map((x) => x.v));
   const baselineSpreadBytes = Math.max(...base.map((x) => x.v)) - baselineBytes;
   const peakBytes = Math.max(...load.map((x) => x.v));
+  // The peak is mostly garbage awaiting collection; the floor under load is what load added.
+  const steady = values(memory, ['steady'], pick);
+  const loadFloorBytes = quantile((steady.length > 0 ? steady : load).map((x) => x.v), 0.1);
   const half = leftAtMs + cooldownMs / 2;
   const cooldownBytes = Math.min(...cool.filter((x) => x.tMs >= half).map((x) => x.v));
   const retainedBytes = cooldownBytes - baselineBytes;
-  const growth = peakBytes - baselineBytes;
-  const retainedFraction = growth > 0 ? Math.max(0, retainedBytes / growth) : 0;
-  const significant = retainedFraction >= RETAIN_FRACTION && retainedBytes > Math.max(RETAIN_MIN_BYTES, 3 * baselineSpreadBytes);
+  const growth = loadFloorBytes - baselineBytes;
+  const retainedFraction = growth > 0 ? Math.max(0, retainedBytes / growth) : retainedBytes > 0 ? 1 : 0;
+  const noise = Math.max(RETAIN_MIN_BYTES, 3 * baselineSpreadBytes);
+  const returned = retainedBytes <= Math.max(noise, RETURNED_FRACTION * Math.max(0, growth));
+  const significant = retainedBytes > noise && retainedFraction >= RETAIN_FRACTION;
   const after = [...load.filter((x) => x.tMs === leftAtMs), ...cool];
   const dropBytes = Math.max(GC_DROP_MIN_BYTES, 0.3 * sawtoothSpread(values(memory, ['steady'], pick)));
   let gcSeen = false;
   for (let i = 1; i < after.length; i++) if (after[i - 1]!.v - after[i]!.v >= dropBytes) gcSeen = true;
-  return { ok: true, baselineBytes, baselineSpreadBytes, peakBytes, cooldownBytes, cooldownMs, retainedBytes, retainedFraction, significant, gcSeen };
+  return { ok: true, baselineBytes, baselineSpreadBytes, peakBytes, loadFloorBytes, cooldownBytes, cooldownMs, retainedBytes, retainedFraction, returned, significant, gcSeen };
 }
 
 /** Memory cost of one open connection from ramp-up: Theil–Sen slope of bytes against open count. */

@@ -10,6 +10,8 @@ import type { WorkerContext } from '../context.js';
 import { H } from '../recorder.js';
 import { END, isDeterministic, reconnectDelayMs } from '../reconnect.js';
 import type { Rng } from '../../scenarios/random.js';
+import { SeqWindow } from '../seq-window.js';
+import { createSeqTsResult } from '../parsers/seq-ts.js';
 
 /** Client lifecycle states. */
 export const STATE = { IDLE: 0, CONNECTING: 1, OPEN: 2, CLOSING: 3, DONE: 4 } as const;
@@ -28,9 +30,11 @@ export interface ProfileBehaviour {
   onDue(c: WsClient, nowMs: number): number;
   onMessage(c: WsClient, data: Buffer, isBinary: boolean, nowMs: number): void;
   onPong(c: WsClient, data: Buffer, nowMs: number): void;
+  /** A server ping arrived (heartbeat); with autoPong off the profile answers it or not. */
+  onPing(c: WsClient, data: Buffer, nowMs: number): void;
   /** The connection ended (any reason): settle outstanding requests. */
   onClose(c: WsClient, nowMs: number): void;
-  /** Extra ws options for this profile (e.g. autoPong: false while asleep is handled by the profile). */
+  /** ws autoPong; sleepy clients answer pings themselves only while awake. */
   readonly autoPong: boolean;
 }
 
@@ -51,6 +55,10 @@ export class WsClient implements SimClient {
   failKey = -1;
   attempt = 0;
   sessionEndMs = Infinity;
+  /** After a close we started on purpose: when to connect again (Infinity = not by us). */
+  reconnectAtMs = Infinity;
+  /** After any close: no reconnect before this (a sleeping phone reconnects when it wakes). */
+  notBeforeMs = 0;
   /** Set by the handshake error so the close handler can classify the failure. */
   lastStatus = 0;
   lastErrorSlot = -1;
@@ -61,8 +69,14 @@ export class WsClient implements SimClient {
   nextSendMs = Infinity;
   /** Intended send time of seq % ring.length, 0 once answered. */
   ring: Float64Array;
-  /** Free-form numeric slots for profiles (sleep phase, bytes read, …). */
-  readonly slots = new Float64Array(16);
+  /** Free-form numeric slots for profiles (sleep phase, read budget, …); names in each profile. */
+  readonly slots = new Float64Array(8);
+  /** Push accounting (profiles/push.ts); created once per client, reset per connection. */
+  readonly seqWindow = new SeqWindow();
+  readonly seqTs = createSeqTsResult();
+  lastPushMs = 0;
+  lastPingMs = 0;
+  subscribedAtMs = 0;
 
   readonly #onOpen = (): void => this.#handleOpen();
   readonly #onMessage = (data: Buffer, isBinary: boolean): void => {
@@ -72,6 +86,7 @@ export class WsClient implements SimClient {
     this.profile.onMessage(this, data, isBinary, performance.now());
   };
   readonly #onPong = (data: Buffer): void => this.profile.onPong(this, data, performance.now());
+  readonly #onPing = (data: Buffer): void => this.profile.onPing(this, data, performance.now());
   readonly #onError = (err: Error & { code?: string }): void => this.#handleError(err);
   readonly #onClose = (code: number, reason: Buffer): void => this.#handleClose(code, reason);
 
@@ -114,11 +129,13 @@ export class WsClient implements SimClient {
     if (this.state !== STATE.OPEN) return;
     if (nowMs >= this.sessionEndMs) {
       this.ctx.recorder.add(this.p, COUNTER.SESSIONS_ENDED, 1);
+      this.reconnectAtMs = nowMs;
       this.close(1000, 'session end');
       return;
     }
     const next = this.profile.onDue(this, nowMs);
-    this.ctx.scheduler.at(this, Math.min(next, this.sessionEndMs));
+    // The profile may have closed or dropped the connection; the close handler reschedules then.
+    if (this.state === STATE.OPEN) this.ctx.scheduler.at(this, Math.min(next, this.sessionEndMs));
   }
 
   /** Starts a connection attempt now. */
@@ -126,6 +143,9 @@ export class WsClient implements SimClient {
     const { plan, recorder } = this.ctx;
     this.state = STATE.CONNECTING;
     this.weClosed = false;
+    this.reconnectAtMs = Infinity;
+    this.notBeforeMs = 0;
+    this.lastPingMs = 0;
     this.lastStatus = 0;
     this.lastErrorSlot = -1;
     this.attemptStartMs = nowMs;
@@ -144,6 +164,7 @@ export class WsClient implements SimClient {
     ws.on('open', this.#onOpen);
     ws.on('message', this.#onMessage);
     ws.on('pong', this.#onPong);
+    ws.on('ping', this.#onPing);
     ws.on('error', this.#onError);
     ws.on('close', this.#onClose);
     this.ws = ws;
@@ -256,8 +277,8 @@ export class WsClient implements SimClient {
       return;
     }
     if (this.weClosed) {
-      // Our own close: session churn reconnects at once; storms and sleepers schedule themselves.
-      if (this.sessionEndMs <= nowMs) this.ctx.scheduler.at(this, nowMs);
+      // Our own close: session churn and storms said when to come back; anything else stays down.
+      if (this.reconnectAtMs < Infinity) this.ctx.scheduler.at(this, this.reconnectAtMs);
       return;
     }
     if (wasOpen) this.droppedAtMs = nowMs;
@@ -287,7 +308,7 @@ export class WsClient implements SimClient {
       return;
     }
     this.attempt++;
-    this.ctx.scheduler.at(this, nowMs + delay);
+    this.ctx.scheduler.at(this, Math.max(nowMs + delay, this.notBeforeMs));
   }
 }
 

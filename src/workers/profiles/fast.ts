@@ -6,6 +6,7 @@ import { COUNTER } from '../../protocol.js';
 import { HEADER_BYTES } from '../context.js';
 import { H } from '../recorder.js';
 import type { ProfileBehaviour, WsClient } from '../drivers/ws-driver.js';
+import { accountPing, accountPush, settlePushes } from './push.js';
 
 /** Most sends one due call makes when catching up, so I/O keeps flowing. */
 const MAX_CATCH_UP = 1000;
@@ -124,11 +125,16 @@ export const fastProfile: ProfileBehaviour = {
   },
   onMessage(c, data, isBinary, nowMs) {
     if (isBinary) answerRequest(c, data, nowMs);
+    else accountPush(c, data, nowMs);
   },
   onPong(c, data, nowMs) {
     answerRequest(c, data, nowMs);
   },
+  onPing(c, _data, nowMs) {
+    accountPing(c, nowMs);
+  },
   onClose(c, nowMs) {
     failAllOutstanding(c, nowMs);
+    settlePushes(c, nowMs);
   },
 };
