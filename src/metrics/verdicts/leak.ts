@@ -143,12 +143,15 @@ export function leakVerdict(input: VerdictInput): Verdict {
     return verdict('leak', 'pass', `no leak: ${parts.join('; ')}`, evidence, caveats);
   }
   const held = partial ? `${retentionText(j!.ret, input.summary.totals.counters.conn_closed)}, short of a leak call; ` : '';
+  if (partial && (trendPass || ft === undefined)) {
+    const tail = trendPass ? `the steady-state floor is flat (${fmtRate(ft!.slopePerMin)}), so this may be a cache or pool filled under load` : trendRes.ok ? '' : trendRes.reason;
+    return verdict('leak', 'inconclusive', `can't tell yet: ${held}${tail}`, evidence, caveats);
+  }
   if (ft !== undefined) {
     const why = ft.sawtoothTooSlow && ft.lowerPerMin > budget ? 'the floor rises but the GC cycle is too slow to trust the floors' : minutesToDecide(ft, budget);
     const ci = `${Math.round((1 - o.alpha) * 100)}% CI`;
     return verdict('leak', 'inconclusive', `can't tell yet: ${held}floor slope ${fmtRate(ft.slopePerMin)} (${ci} ${fmtRate(ft.lowerPerMin)}…${fmtRate(ft.upperPerMin)}) against a ${fmtRate(budget)} budget; ${why}`, evidence, caveats);
   }
-  if (partial) return verdict('leak', 'inconclusive', `can't tell yet: ${held}${trendRes.ok ? '' : trendRes.reason}`, evidence, caveats);
   const retReason = j === undefined ? retention(input.memory, PICK.bytes) : undefined;
   const heldWhy = j?.why === 'no-gc' ? 'no garbage collection seen in the cooldown' : 'retention of RSS alone is not evidence';
   const reasons = [trendRes.ok ? '' : trendRes.reason, retReason !== undefined && !retReason.ok ? retReason.reason : heldWhy];
