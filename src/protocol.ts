@@ -139,9 +139,11 @@ export const COUNTER = {
   EVENTS_CLUMPED: 28,
   VANISHED_REAPED: 29,
   STORMS: 30,
+  /** Bytes a paused reader read at full speed at the end of the run: what kernel and server held. */
+  BYTES_DRAINED: 31,
 } as const;
 export type CounterName = keyof typeof COUNTER;
-export const SCALAR_COUNT = 31;
+export const SCALAR_COUNT = 32;
 
 /** Close codes with a slot of their own; anything else lands in the matching "other" slot. */
 export const CLOSE_CODES = [1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015] as const;

@@ -12,6 +12,8 @@ import { profileOf } from '../scenarios/mix.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
 
 const CLOSE_WAIT_MS = 3000;
+/** Longest wait for resumed slow readers to read what the kernel and server held for them. */
+const SETTLE_MAX_MS = 3000;
 const POLL_MS = 20;
 const SCRATCH_BYTES = 1024 * 1024;
 
@@ -105,6 +107,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   ctx.stopping = true;
   scheduler.stop();
   await drain(clients, stop.drainMs);
+  for (const c of clients) c.beginStop?.();
+  await waitUntil(() => clients.every((c) => c.isSettled?.(performance.now()) ?? true), SETTLE_MAX_MS);
   for (const c of clients) c.stop();
   await waitUntil(() => clients.every((c) => c.isIdle()), CLOSE_WAIT_MS);
   for (const c of clients) c.kill();

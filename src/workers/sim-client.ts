@@ -8,6 +8,10 @@ export interface SimClient extends Schedulable {
   hasOutstanding(): boolean;
   /** True when no socket or stream is held any more. */
   isIdle(): boolean;
+  /** End of run, before stop(): resume paused readers so what the server did (a close frame behind a backlog) is seen. */
+  beginStop?(): void;
+  /** True once a resumed reader has gone quiet or closed, so stop() will not hide the server's answer. */
+  isSettled?(nowMs: number): boolean;
   /** End of run: close politely what is open, abort what is still connecting. */
   stop(): void;
   /** End of run, after the grace period: drop whatever is left without ceremony. */

@@ -96,7 +96,9 @@ function memoryChart(summary: RunSummary, timeline: TimelinePoint[], base: { ban
     const [t0, t1] = [pts[0]![0], pts[pts.length - 1]![0]];
     series.push({ name: `trend ${slope >= 0 ? '+' : ''}${fmtBytes(slope)}/min`, color: '#000000', dashed: true, points: [[t0, b + perSec * t0], [t1, b + perSec * t1]] });
   }
-  return lineChart({ ...base, id: 'memory', title: 'Server memory', yFormat: fmtBytes, series });
+  const maxBytes = Math.max(...series.flatMap((x) => x.points.map((pt) => pt[1] ?? 0)));
+  const yTickUnit = maxBytes >= 2 ** 30 ? 2 ** 30 : maxBytes >= 2 ** 20 ? 2 ** 20 : maxBytes >= 1024 ? 1024 : 1;
+  return lineChart({ ...base, id: 'memory', title: 'Server memory', yFormat: fmtBytes, yTickUnit, series });
 }
 
 /** Close codes by who closed, as stacked bars. */
@@ -109,7 +111,7 @@ export function closeCodeChart(summary: RunSummary): SafeHtml {
   }
   const bars = [...byCode].sort((a, b) => a[0].localeCompare(b[0])).map(([code, row]) => ({
     label: code,
-    segments: (['client', 'server', 'abnormal'] as const).map((by) => ({ name: `closed by ${by}`, value: row[by] ?? 0, color: CLOSER_COLORS[by] })),
+    segments: (['client', 'server', 'abnormal'] as const).map((by) => ({ name: by === 'abnormal' ? 'abnormal (no close frame)' : `closed by ${by}`, value: row[by] ?? 0, color: CLOSER_COLORS[by] })),
   }));
   return barChart('close-codes', 'Close codes (whole run)', bars, fmtCount, 'close code');
 }
@@ -140,7 +142,7 @@ export function lifetimeChart(summary: RunSummary): SafeHtml {
   const bins = new Array<number>(40).fill(0);
   for (const [v, c] of values) bins[Math.min(39, Math.floor(v / 1e6 / binS))]! += c;
   const label = (s: number): string => (s >= 100 ? `${Math.round(s)}s` : `${s.toFixed(1)}s`);
-  const bars = bins.map((c, i) => ({ label: label(i * binS), segments: [{ name: `${label(i * binS)}–${label((i + 1) * binS)}`, value: c, color: PALETTE[0]! }] }));
+  const bars = bins.map((c, i) => ({ label: label(i * binS), segments: [{ name: `closes up to ${label((i + 1) * binS)}`, value: c, color: PALETTE[0]! }] }));
   return barChart('lifetime', 'Connection lifetime (closes the client did not start)', values.length > 0 ? bars : [], fmtCount, 'age at close');
 }
 
@@ -162,8 +164,7 @@ export function percentileChart(summary: RunSummary): SafeHtml {
   const series: Series[] = [
     { name: 'rtt (intended send)', color: PALETTE[1]!, points: curve(enc?.rtt) },
     { name: 'rtt (actual send)', color: PALETTE[0]!, points: curve(enc?.rttRaw), dashed: true },
-    { name: 'connect', color: PALETTE[2]!, points: curve(enc?.connect) },
   ].filter((s) => s.points.length > 0);
   const maxX = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[0])));
-  return lineChart({ id: 'percentiles', title: 'Latency by percentile (whole run)', series, yFormat: fmtMs, xTicks: ticks.filter(([x]) => x <= maxX + 0.01), xLabel: 'percentile' });
+  return lineChart({ id: 'percentiles', title: 'RTT by percentile (whole run)', series, yFormat: fmtMs, xTicks: ticks.filter(([x]) => x <= maxX + 0.01), xLabel: 'percentile' });
 }

@@ -26,7 +26,6 @@ figure.chart{margin:0 0 14px;background:#fff;border:1px solid var(--line);border
 svg text{font:11px system-ui,sans-serif;fill:#444}svg .chart-title{font-size:13px;font-weight:600;fill:#1d2330}svg .no-data{font-size:14px;fill:#999}
 svg .grid{stroke:#eceef2}svg .axis{stroke:#888}svg .series{fill:none;stroke-width:1.6}svg .dashed{stroke-dasharray:5 3}
 svg .marker{stroke:#c0262d;stroke-dasharray:3 3;stroke-width:1.2}svg .band-label{font-size:10px;fill:#8a8f99}
-.grid2{display:grid;grid-template-columns:1fr 1fr;gap:12px}@media (max-width:900px){.grid2{grid-template-columns:1fr}}
 footer{margin:30px 0 10px;color:var(--muted);font-size:12px}@media print{body{background:#fff}figure.chart{break-inside:avoid}}
 `;
 
@@ -51,7 +50,7 @@ ${summary.generator.saturated ? html`<p><b>Generator saturated:</b> ${summary.ge
 <section id="thresholds"><h2>Thresholds</h2>${thresholdTable(summary.thresholds)}</section>
 <section id="figures"><h2>Key figures</h2>${keyFigures(summary)}</section>
 <section id="over-time"><h2>Over time</h2>${timeline.length > 0 ? timeCharts(summary, timeline) : html`<p class="muted">timeline.ndjson has no ticks.</p>`}</section>
-<section id="distributions"><h2>Distributions</h2>${percentileChart(summary)}<div class="grid2">${closeCodeChart(summary)}${lifetimeChart(summary)}</div></section>
+<section id="distributions"><h2>Distributions</h2>${percentileChart(summary)}${closeCodeChart(summary)}${lifetimeChart(summary)}</section>
 <section id="profiles"><h2>Per profile</h2>${profileTable(summary)}</section>
 <section id="server-text"><h2>What the server said</h2>${samplesTable(summary)}</section>
 <section id="events"><h2>Events</h2>${eventList(summary)}</section>

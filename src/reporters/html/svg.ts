@@ -40,6 +40,8 @@ export interface LineChartOptions {
   /** Custom x ticks (value, label), e.g. for a log-percentile axis. */
   xTicks?: [number, string][];
   xLabel?: string;
+  /** Unit the y ticks are made "nice" in (e.g. 1 MiB for bytes), so ticks read 32 MB, 64 MB. */
+  yTickUnit?: number;
 }
 
 /** "Nice" tick values covering [min, max] (1, 2, 5 × 10^k steps). */
@@ -47,7 +49,7 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!(max > min)) max = min + 1;
   const raw = (max - min) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
   for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Math.round(v / step) * step);
   if (out[out.length - 1]! < max) out.push(out[out.length - 1]! + step);
@@ -60,15 +62,20 @@ function frame(id: string, title: string, body: SafeHtml | SafeHtml[], legend: S
   return html`<figure class="chart" data-chart="${id}"><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${title}" xmlns="http://www.w3.org/2000/svg"><text class="chart-title" x="${M.left}" y="18">${title}</text>${legend}${body}</svg></figure>`;
 }
 
-function legendItems(series: { name: string; color: string }[]): SafeHtml[] {
-  let x = W - M.right;
-  const items: SafeHtml[] = [];
-  for (const s of [...series].reverse()) {
-    const w = 18 + s.name.length * 6.6;
-    x -= w + 10;
-    items.push(html`<g class="legend"><rect x="${n2(x)}" y="9" width="12" height="10" fill="${s.color}"></rect><text x="${n2(x + 16)}" y="18">${s.name}</text></g>`);
-  }
-  return items;
+const textW = (s: string, px = 6.6): number => s.length * px;
+
+/** Legend at the top right; when it would run into the title it moves to the bottom left. */
+function legendItems(series: { name: string; color: string }[], title: string): SafeHtml[] {
+  const widths = series.map((s) => 28 + textW(s.name));
+  const total = widths.reduce((a, b) => a + b, 0);
+  const top = W - M.right - total > M.left + textW(title, 7.4) + 12;
+  let x = top ? W - M.right - total : M.left;
+  const y = top ? 9 : H - 13;
+  return series.map((s, i) => {
+    const item = html`<g class="legend"><rect x="${n2(x)}" y="${y}" width="12" height="10" fill="${s.color}"></rect><text x="${n2(x + 16)}" y="${y + 9}">${s.name}</text></g>`;
+    x += widths[i]!;
+    return item;
+  });
 }
 
 function empty(id: string, title: string, why: string): SafeHtml {
@@ -82,12 +89,17 @@ export function lineChart(o: LineChartOptions): SafeHtml {
   if (ys.length === 0) return empty(o.id, o.title, 'no data recorded');
   const x0 = Math.min(...xs, ...(o.bands ?? []).map((b) => b.from));
   const x1 = Math.max(...xs, ...(o.bands ?? []).map((b) => b.to));
-  const yTicks = niceTicks(Math.min(0, ...ys), Math.max(...ys));
+  const unit = o.yTickUnit ?? 1;
+  const yTicks = niceTicks(Math.min(0, ...ys) / unit, Math.max(...ys) / unit).map((t) => t * unit);
   const y0 = yTicks[0]!;
   const y1 = yTicks[yTicks.length - 1]!;
   const sx = (x: number): number => M.left + ((x - x0) / (x1 - x0 || 1)) * PW;
   const sy = (y: number): number => M.top + PH - ((y - y0) / (y1 - y0 || 1)) * PH;
-  const bands = (o.bands ?? []).map((b) => html`<rect class="band" x="${n2(sx(b.from))}" y="${M.top}" width="${n2(Math.max(0, sx(b.to) - sx(b.from)))}" height="${PH}" fill="${b.color}"><title>${b.label}</title></rect><text class="band-label" x="${n2(sx(b.from) + 3)}" y="${M.top + 11}">${b.label}</text>`);
+  const bands = (o.bands ?? []).map((b) => {
+    const w = Math.max(0, sx(b.to) - sx(b.from));
+    const label = w >= textW(b.label, 5.6) + 6 ? html`<text class="band-label" x="${n2(sx(b.from) + 3)}" y="${M.top + 11}">${b.label}</text>` : '';
+    return html`<rect class="band" x="${n2(sx(b.from))}" y="${M.top}" width="${n2(w)}" height="${PH}" fill="${b.color}"><title>${b.label}</title></rect>${label}`;
+  });
   const grid = yTicks.map((t) => html`<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${n2(sy(t))}" y2="${n2(sy(t))}"></line><text class="tick" x="${M.left - 6}" y="${n2(sy(t) + 4)}" text-anchor="end">${o.yFormat(t)}</text>`);
   const xTickList = o.xTicks ?? niceTicks(x0, x1, 8).filter((t) => t >= x0 && t <= x1).map((t): [number, string] => [t, (o.xFormat ?? String)(t)]);
   const xAxis = xTickList.map(([t, label]) => html`<text class="tick" x="${n2(sx(t))}" y="${H - M.bottom + 16}" text-anchor="middle">${label}</text>`);
@@ -106,7 +118,7 @@ export function lineChart(o: LineChartOptions): SafeHtml {
     return d === '' ? raw('') : html`<path class="series${s.dashed ? ' dashed' : ''}" d="${d}" stroke="${s.color}"><title>${s.name}</title></path>`;
   });
   const axes = html`<line class="axis" x1="${M.left}" x2="${W - M.right}" y1="${M.top + PH}" y2="${M.top + PH}"></line>${o.xLabel ? html`<text class="tick" x="${W - M.right}" y="${H - 4}" text-anchor="end">${o.xLabel}</text>` : ''}`;
-  return frame(o.id, o.title, [...bands, ...grid, axes, ...xAxis, ...markers, ...paths], legendItems(o.series));
+  return frame(o.id, o.title, [...bands, ...grid, axes, ...xAxis, ...markers, ...paths], legendItems(o.series, o.title));
 }
 
 /** One bar: a category label and stacked segments. */
@@ -140,7 +152,9 @@ export function barChart(id: string, title: string, bars: Bar[], yFormat: (y: nu
   });
   const names = new Map<string, string>();
   for (const b of bars) for (const g of b.segments) if (g.value > 0) names.set(g.name, g.color);
-  const legend = names.size > 1 ? legendItems([...names].map(([name, color]) => ({ name, color }))) : [];
+  // A single-colour chart needs no legend (its bins are named in tooltips).
+  if (new Set(names.values()).size < 2) names.clear();
+  const legend = names.size > 1 ? legendItems([...names].map(([name, color]) => ({ name, color })), title) : [];
   const axis = html`<line class="axis" x1="${M.left}" x2="${W - M.right}" y1="${M.top + PH}" y2="${M.top + PH}"></line>${xLabel ? html`<text class="tick" x="${W - M.right}" y="${H - 4}" text-anchor="end">${xLabel}</text>` : ''}`;
   return frame(id, title, [...grid, axis, ...rects], legend);
 }

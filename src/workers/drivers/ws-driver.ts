@@ -12,6 +12,7 @@ import { END, isDeterministic, reconnectDelayMs } from '../reconnect.js';
 import type { Rng } from '../../scenarios/random.js';
 import { SeqWindow } from '../seq-window.js';
 import { createSeqTsResult } from '../parsers/seq-ts.js';
+import { settlePushes } from '../profiles/push.js';
 
 /** Client lifecycle states. */
 export const STATE = { IDLE: 0, CONNECTING: 1, OPEN: 2, CLOSING: 3, DONE: 4 } as const;
@@ -20,6 +21,8 @@ const BY_CLIENT = CLOSED_BY.indexOf('client');
 const BY_SERVER = CLOSED_BY.indexOf('server');
 const BY_ABNORMAL = CLOSED_BY.indexOf('abnormal');
 const UNEXPECTED_RESPONSE = 'Unexpected server response: ';
+/** A resumed reader that received nothing for this long has read everything that was waiting. */
+const QUIET_MS = 200;
 
 /** What a profile does with a client; one shared object per profile, state lives on the client. */
 export interface ProfileBehaviour {
@@ -77,13 +80,19 @@ export class WsClient implements SimClient {
   lastPushMs = 0;
   lastPingMs = 0;
   subscribedAtMs = 0;
+  lastRecvMs = 0;
+  /** Set at end of run when a paused reader was resumed to drain its backlog. */
+  settling = false;
 
   readonly #onOpen = (): void => this.#handleOpen();
   readonly #onMessage = (data: Buffer, isBinary: boolean): void => {
     const r = this.ctx.recorder;
+    const nowMs = performance.now();
+    this.lastRecvMs = nowMs;
     r.add(this.p, COUNTER.MSGS_RECEIVED, 1);
     r.add(this.p, COUNTER.BYTES_RECEIVED, data.length);
-    this.profile.onMessage(this, data, isBinary, performance.now());
+    if (this.settling) r.add(this.p, COUNTER.BYTES_DRAINED, data.length);
+    this.profile.onMessage(this, data, isBinary, nowMs);
   };
   readonly #onPong = (data: Buffer): void => this.profile.onPong(this, data, performance.now());
   readonly #onPing = (data: Buffer): void => this.profile.onPing(this, data, performance.now());
@@ -108,6 +117,19 @@ export class WsClient implements SimClient {
 
   isIdle(): boolean {
     return this.ws === null;
+  }
+
+  beginStop(): void {
+    if (this.ws !== null && this.state === STATE.OPEN && this.ws.isPaused) {
+      this.settling = true;
+      this.lastRecvMs = performance.now();
+      settlePushes(this, this.lastRecvMs); // the backlog is what was owed before this drain
+      this.ws.resume();
+    }
+  }
+
+  isSettled(nowMs: number): boolean {
+    return !this.settling || this.ws === null || nowMs - this.lastRecvMs > QUIET_MS;
   }
 
   stop(): void {
@@ -146,6 +168,7 @@ export class WsClient implements SimClient {
     this.reconnectAtMs = Infinity;
     this.notBeforeMs = 0;
     this.lastPingMs = 0;
+    this.settling = false;
     this.lastStatus = 0;
     this.lastErrorSlot = -1;
     this.attemptStartMs = nowMs;

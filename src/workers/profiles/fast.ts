@@ -6,7 +6,7 @@ import { COUNTER } from '../../protocol.js';
 import { HEADER_BYTES } from '../context.js';
 import { H } from '../recorder.js';
 import type { ProfileBehaviour, WsClient } from '../drivers/ws-driver.js';
-import { accountPing, accountPush, settlePushes } from './push.js';
+import { accountPing, accountPush, flushSeqs, settlePushes } from './push.js';
 
 /** Most sends one due call makes when catching up, so I/O keeps flowing. */
 const MAX_CATCH_UP = 1000;
@@ -136,5 +136,6 @@ export const fastProfile: ProfileBehaviour = {
   onClose(c, nowMs) {
     failAllOutstanding(c, nowMs);
     settlePushes(c, nowMs);
+    flushSeqs(c);
   },
 };

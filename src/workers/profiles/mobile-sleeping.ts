@@ -6,7 +6,7 @@
 import { COUNTER } from '../../protocol.js';
 import { H } from '../recorder.js';
 import type { ProfileBehaviour, WsClient } from '../drivers/ws-driver.js';
-import { accountPing, accountPush, settlePushes, subscribe } from './push.js';
+import { accountPing, accountPush, flushSeqs, settlePushes, subscribe } from './push.js';
 
 const PHASE = 0;
 const NEXT_FLIP_MS = 1;
@@ -72,6 +72,7 @@ export const sleepyProfile: ProfileBehaviour = {
   },
   onClose(c, nowMs) {
     settlePushes(c, nowMs);
+    flushSeqs(c);
     const phase = c.slots[PHASE];
     if (c.weClosed || phase === AWAKE) return;
     const r = c.ctx.recorder;

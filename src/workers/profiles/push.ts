@@ -38,14 +38,18 @@ export function accountPush(c: WsClient, data: Buffer, nowMs: number): void {
   else if (result === SEQ_DUP) r.add(c.p, COUNTER.SEQ_DUPLICATES, 1);
 }
 
-/** End of a connection: seqs still missing are lost; the bytes the server owed are tallied. */
+/** Tallies the bytes the server owed this subscription until now (once per connection). */
 export function settlePushes(c: WsClient, nowMs: number): void {
   if (c.subscribedAtMs === 0) return;
-  const lost = c.seqWindow.flush();
-  if (lost > 0) c.ctx.recorder.add(c.p, COUNTER.SEQ_GAPS, lost);
   const { pushRate, pushBytes } = c.ctx.plan.profile;
   c.ctx.recorder.add(c.p, COUNTER.BYTES_EXPECTED, ((nowMs - c.subscribedAtMs) / 1000) * pushRate * pushBytes);
   c.subscribedAtMs = 0;
+}
+
+/** End of a connection: seqs still missing are lost. */
+export function flushSeqs(c: WsClient): void {
+  const lost = c.seqWindow.flush();
+  if (lost > 0) c.ctx.recorder.add(c.p, COUNTER.SEQ_GAPS, lost);
 }
 
 /** A server ping: counts a heartbeat and the gap since the previous one. */

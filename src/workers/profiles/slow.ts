@@ -4,7 +4,7 @@
 // absorb megabytes per connection before the server feels it (README "What slow can provoke").
 // Hot-path invariants: no per-message allocation, no closures, no logging, counters by slot.
 import type { ProfileBehaviour } from '../drivers/ws-driver.js';
-import { accountPing, accountPush, settlePushes, subscribe } from './push.js';
+import { accountPing, accountPush, flushSeqs, settlePushes, subscribe } from './push.js';
 
 /** Read budget refill period: fine enough to look like a steady reader, coarse enough to be cheap. */
 const REFILL_MS = 100;
@@ -32,7 +32,8 @@ export const slowProfile: ProfileBehaviour = {
   onMessage(c, data, isBinary, nowMs) {
     if (!isBinary) accountPush(c, data, nowMs);
     c.slots[BUDGET]! -= data.length;
-    if (c.slots[BUDGET]! <= 0 && !c.ws!.isPaused) c.ws!.pause();
+    // At the end of the run the reader drains at full speed to learn what the server did.
+    if (c.slots[BUDGET]! <= 0 && !c.ws!.isPaused && !c.ctx.stopping) c.ws!.pause();
   },
   onPong() {},
   onPing(c, _data, nowMs) {
@@ -40,5 +41,6 @@ export const slowProfile: ProfileBehaviour = {
   },
   onClose(c, nowMs) {
     settlePushes(c, nowMs);
+    flushSeqs(c);
   },
 };
