@@ -2,6 +2,7 @@
 import type { WorkerContext } from './context.js';
 import type { SimClient } from './sim-client.js';
 import { WsClient } from './drivers/ws-driver.js';
+import { StreamClient } from './drivers/stream-client.js';
 import { PROFILE_BEHAVIOURS } from './profiles/index.js';
 import { ringSizeFor } from './profiles/fast.js';
 import type { Rng } from '../scenarios/random.js';
@@ -17,6 +18,6 @@ export function createClient(id: number, p: number, ctx: WorkerContext, rng: Rng
     }
     case 'sse':
     case 'ndjson':
-      throw new Error(`driver ${plan.driver} is not wired into the worker yet`);
+      return new StreamClient(id, p, ctx, rng);
   }
 }

@@ -86,15 +86,16 @@ function memoryChart(summary: RunSummary, timeline: TimelinePoint[], base: { ban
   const series: Series[] = keys.map((k, i) => ({ name: k, color: PALETTE[i % PALETTE.length]!, points: timeline.map((p) => [p.t, p.server?.[k] ?? null]) }));
   const slope = summary.verdicts.find((v) => v.id === 'leak')?.evidence['slopeBytesPerMin'];
   const steady = timeline.filter((p) => p.phase === 'steady');
-  const key = keys.includes('rssBytes') ? 'rssBytes' : keys[0]!;
+  // The leak verdict fits `bytes` (the sampler's chosen metric); older samplers only had rssBytes.
+  const key = ['bytes', 'rssBytes'].find((k) => keys.includes(k)) ?? keys[0]!;
   const pts = steady.flatMap((p) => (p.server?.[key] !== undefined ? [[p.t, p.server[key]!] as const] : []));
   if (typeof slope === 'number' && pts.length >= 2) {
-    // Anchor the verdict's slope where it fits the steady samples best (median residual, as Theil–Sen does).
+    // The verdict fits the memory floor, so anchor its slope at the 10th percentile of the residuals.
     const perSec = slope / 60;
     const offsets = pts.map(([t, y]) => y - perSec * t).sort((a, b) => a - b);
-    const b = offsets[Math.floor(offsets.length / 2)]!;
+    const b = offsets[Math.floor(offsets.length / 10)]!;
     const [t0, t1] = [pts[0]![0], pts[pts.length - 1]![0]];
-    series.push({ name: `trend ${slope >= 0 ? '+' : ''}${fmtBytes(slope)}/min`, color: '#000000', dashed: true, points: [[t0, b + perSec * t0], [t1, b + perSec * t1]] });
+    series.push({ name: `floor trend ${slope >= 0 ? '+' : ''}${fmtBytes(slope)}/min`, color: '#000000', dashed: true, points: [[t0, b + perSec * t0], [t1, b + perSec * t1]] });
   }
   const maxBytes = Math.max(...series.flatMap((x) => x.points.map((pt) => pt[1] ?? 0)));
   const yTickUnit = maxBytes >= 2 ** 30 ? 2 ** 30 : maxBytes >= 2 ** 20 ? 2 ** 20 : maxBytes >= 1024 ? 1024 : 1;

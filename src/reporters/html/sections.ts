@@ -12,7 +12,9 @@ export function pill(status: string): SafeHtml {
   return html`<span class="pill ${status}">${STATUS_LABEL[status] ?? status}</span>`;
 }
 
-function evidenceValue(v: number | string | boolean): string {
+function evidenceValue(v: number | string | boolean | null): string {
+  // NaN evidence is written to JSON as null: show it as "not measured".
+  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '–';
   return typeof v === 'number' ? (Number.isInteger(v) ? fmtCount(v) : String(Number(v.toPrecision(4)))) : String(v);
 }
 

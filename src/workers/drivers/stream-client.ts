@@ -12,7 +12,6 @@
 // and a wrong SSE content-type give up after reconnectMaxTries identical failures; SSE 204 means
 // "do not reconnect" (WHATWG §9.2). For SSE, a server `retry:` hint replaces --reconnect-base in
 // the chosen policy's shape (fixed waits the hint, exp doubles from it, immediate stays 0).
-import { performance } from 'node:perf_hooks';
 import { COUNTER, PROFILES, type ProfileOptions } from '../../protocol.js';
 import type { SimClient } from '../sim-client.js';
 import type { WorkerContext } from '../context.js';
@@ -20,19 +19,9 @@ import { END, backoffMs, isDeterministic } from '../reconnect.js';
 import { SeqWindow } from '../seq-window.js';
 import type { Rng } from '../../scenarios/random.js';
 import { HttpStream, type StreamFormat } from './http-stream.js';
-import { STREAM_HANDLERS, settleConnection } from './stream-record.js';
-import { onStreamOpen, profileDue, PHASE } from './stream-profiles.js';
-
-/** StreamClient lifecycle states. */
-export const STREAM_STATE = { IDLE: 0, CONNECTING: 1, OPEN: 2, DONE: 3 } as const;
-
-/** Profile indices, so the hot path compares numbers. */
-export const P_SLOW = PROFILES.indexOf('slow');
-export const P_SLEEPY = PROFILES.indexOf('sleepy');
-export const P_STORM = PROFILES.indexOf('storm');
-
-/** A response content-type (or failure) that fails the same way on every retry: a reconnect-loop cause. */
-const END_CONTENT_TYPE = 3;
+import { STREAM_HANDLERS } from './stream-record.js';
+import { onStreamOpen, profileDue } from './stream-profiles.js';
+import { END_CONTENT_TYPE, PHASE, STREAM_STATE } from './stream-state.js';
 
 /**
  * The stream URL a client subscribes to: the plan URL plus `rate` and `size` from the push options
@@ -260,16 +249,6 @@ export class StreamClient implements SimClient {
     this.state = STREAM_STATE.DONE;
     this.droppedAtMs = Number.NaN;
   }
-
-  /** Records what a connection owed and lost when it ends; called once per open stream. */
-  settle(nowMs: number): void {
-    settleConnection(this, nowMs);
-  }
 }
-
-export { END_CONTENT_TYPE };
-
-/** performance.now(), re-exported so handlers and profiles share one clock import. */
-export const now = (): number => performance.now();
 
 function noop(): void {}

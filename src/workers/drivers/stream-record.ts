@@ -9,7 +9,8 @@ import { END } from '../reconnect.js';
 import { SEQ_DUP, SEQ_REORDER, SEQ_STALE } from '../seq-window.js';
 import { escapeSample } from '../parsers/sample-text.js';
 import { streamErrorCode, type HttpStream, type HttpStreamHandlers, type ResponseHeaders, type StreamEndReason, type StreamParseError } from './http-stream.js';
-import { END_CONTENT_TYPE, P_SLOW, STREAM_STATE, type StreamClient } from './stream-client.js';
+import type { StreamClient } from './stream-client.js';
+import { END_CONTENT_TYPE, P_SLOW, STREAM_STATE } from './stream-state.js';
 import { onSlowChunk, onStreamEndProfile } from './stream-profiles.js';
 
 /** Parse-error samples kept per connection: the first few say what is wrong, the rest only count. */
