@@ -139,7 +139,10 @@ export function leakVerdict(input: VerdictInput): Verdict {
         ? `memory floor flat in steady state (${fmtRate(ft.slopePerMin)}, 95% CI up to ${fmtRate(ft.upperPerMin)} within the ${fmtRate(budget)} budget)`
         : `steady-state floor slope ${fmtRate(ft.slopePerMin)} (95% CI ${fmtRate(ft.lowerPerMin)}…${fmtRate(ft.upperPerMin)}) is not conclusive alone`);
     } else caveats.push(`no steady-state trend: ${trendRes.ok ? '' : trendRes.reason}`);
-    if (retOk) parts.push(`memory came back to within ${fmtBytes(Math.max(0, j!.ret.retainedBytes))} of baseline ${fmtSec(j!.ret.cooldownMs)} after all clients left`);
+    if (retOk) {
+      const r = j!.ret;
+      parts.push(`memory came back to ${r.retainedBytes > 0 ? `within ${fmtBytes(r.retainedBytes)} of ` : ''}baseline ${fmtSec(r.cooldownMs)} after all clients left`);
+    }
     return verdict('leak', 'pass', `no leak: ${parts.join('; ')}`, evidence, caveats);
   }
   const held = partial ? `${retentionText(j!.ret, input.summary.totals.counters.conn_closed)}, short of a leak call; ` : '';
