@@ -47,10 +47,11 @@ test('transient failures that reconnect pass', () => {
 });
 
 test('deterministic failures that all got through before the give-up limit pass', () => {
-  const totals = profile(100, { reconnects: 12 }, { statuses: { '101': 112, '403': 12 } });
+  const totals = profile(100, { reconnects: 12, conn_attempted: 124 }, { statuses: { '101': 112, '403': 12 } });
   const v = reconnectLoopVerdict(input({ summary: summary({ totals }) }));
   assert.equal(v.status, 'pass');
   assert.equal(v.summary, '12 deterministic failures, but every client got through before giving up: no loop');
+  assert.deepEqual(v.caveats, ['10% of 124 connection attempts were refused that way: not a loop, but worth a look']);
 });
 
 test('deterministic failures with reconnects off are inconclusive', () => {
