@@ -69,7 +69,7 @@ export function backpressureVerdict(input: VerdictInput): Verdict {
     return verdict('backpressure', 'pass', `the server sheds slow consumers instead of buffering: ${how.join(', ')}`, ev);
   }
   if (backlogFraction < MIN_BACKLOG_FRACTION) {
-    return verdict('backpressure', 'inconclusive', `slow consumers kept up (read ${fmtPct(1 - backlogFraction)} of what they were sent): nothing to buffer; lower the slow read rate or raise the push rate`, ev);
+    return verdict('backpressure', 'inconclusive', `slow consumers kept up (read ${fmtPct(1 - backlogFraction)} of what they were sent): nothing to buffer; lower --slow-read-rate or raise --push-rate`, ev);
   }
   const memGrowth = ft?.ok === true && ft.lowerPerMin > o.leakBudgetBytesPerMin && memShare >= MIN_MEMORY_SHARE;
   const rttRise = drift !== undefined && drift.lateMs >= RTT_RISE_RATIO * drift.controlMs && drift.lateMs - drift.controlMs >= RTT_RISE_MIN_MS;

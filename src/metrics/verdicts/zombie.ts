@@ -57,5 +57,5 @@ export function zombieVerdict(input: VerdictInput): Verdict {
     const speed = live.count > 0 ? ` after ${fmtSec(live.p50Ms)} of silence (p50; p90 ${fmtSec(live.p90Ms)})` : '';
     return verdict('zombie', 'pass', `the server closes silent clients${speed}`, ev, caveats);
   }
-  return verdict('zombie', 'inconclusive', 'sleepers woke before any server timeout could expire and none vanished: make sleeps longer than the heartbeat timeout or add vanishing clients', ev, caveats);
+  return verdict('zombie', 'inconclusive', 'sleepers woke before any server timeout could expire and none vanished: make --asleep longer than the heartbeat timeout or add vanishing clients (--vanish)', ev, caveats);
 }

@@ -57,7 +57,7 @@ test('no slow consumers, or slow consumers that kept up, are inconclusive', () =
   const keptUp = profile(20, { bytes_expected: 10 * MB, bytes_received: 10 * MB });
   const v = backpressureVerdict(run(keptUp, { memory: mem(false) }));
   assert.equal(v.status, 'inconclusive');
-  assert.equal(v.summary, 'slow consumers kept up (read 100% of what they were sent): nothing to buffer; lower the slow read rate or raise the push rate');
+  assert.equal(v.summary, 'slow consumers kept up (read 100% of what they were sent): nothing to buffer; lower --slow-read-rate or raise --push-rate');
 });
 
 test('without a memory sampler a backlog cannot be judged', () => {

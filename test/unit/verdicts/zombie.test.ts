@@ -50,7 +50,7 @@ test('sleepers silent for many heartbeats that wake to an open socket fail', () 
 test('short sleeps and no vanishing cannot be judged', () => {
   const v = zombieVerdict(run(sleepy({ sleeps: 30, woke_open: 30 }), { heartbeatMs: 30_000, asleepMs: 5000 }));
   assert.equal(v.status, 'inconclusive');
-  assert.equal(v.summary, 'sleepers woke before any server timeout could expire and none vanished: make sleeps longer than the heartbeat timeout or add vanishing clients');
+  assert.equal(v.summary, 'sleepers woke before any server timeout could expire and none vanished: make --asleep longer than the heartbeat timeout or add vanishing clients (--vanish)');
 });
 
 test('a run shorter than two reap bounds is inconclusive, not a fail', () => {
