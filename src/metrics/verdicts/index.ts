@@ -11,6 +11,7 @@ import { reconnectLoopVerdict } from './reconnect-loop.js';
 import { stormRecoveryVerdict } from './storm-recovery.js';
 import { zombieVerdict } from './zombie.js';
 
+/** Input types and builders, re-exported so callers import verdicts from one place. */
 export type { Bucket, MemoryPoint, VerdictInput, VerdictOptions } from './input.js';
 export { bucketsFromEncoded, bucketsFromSummary, verdictInputFromRun, VERDICT_DEFAULTS } from './input.js';
 

@@ -27,6 +27,7 @@ function sawtoothSpread(pts: readonly { tMs: number; v: number }[]): number {
 
 /** Picks one component of a memory point. */
 export type Pick = (p: MemoryPoint) => number | undefined;
+/** Pickers for the chosen metric and each component a sampler may provide. */
 export const PICK = {
   bytes: (p: MemoryPoint) => p.bytes,
   heap: (p: MemoryPoint) => p.heapUsedBytes,

@@ -35,6 +35,7 @@ export interface FloorTrend {
   /** Steady span analysed (after settling), ms. */
   spanMs: number;
 }
+/** A floor trend, or the one-line reason there is none. */
 export type FloorTrendResult = FloorTrend | { ok: false; reason: string };
 
 /** Steady-phase samples of one component (bytes, heap, …) after the settle period. */
