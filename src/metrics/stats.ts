@@ -151,7 +151,7 @@ export function hamedRaoFactor(xs: readonly number[], ys: readonly number[], sen
   const n = ys.length;
   if (n < 5) return 1;
   // Residuals within float noise of each other are ties: an exact line must not rank rounding errors.
-  const eps = 1e-9 * Math.max(...ys.map(Math.abs));
+  const eps = 1e-9 * ys.reduce((m, y) => Math.max(m, Math.abs(y)), 0);
   const detrended = ys.map((y, i) => (eps > 0 ? Math.round((y - senSlope * xs[i]!) / eps) : y - senSlope * xs[i]!));
   const rho = autocorrelation(ranks(detrended), n - 1);
   const bound = normalQuantile(0.975) / Math.sqrt(n);

@@ -3,6 +3,7 @@
 import type { Verdict } from '../result.js';
 import { fmtPct, verdict } from './format.js';
 import { resolveOptions, type VerdictInput } from './input.js';
+import { maxOf } from './extremes.js';
 
 /** One or two ticks over the bound are a GC pause; this share of load ticks is saturation. */
 export const SATURATED_TICK_FRACTION = 0.05;
@@ -15,7 +16,7 @@ export function generatorSaturatedVerdict(input: VerdictInput): Verdict {
   if (load.length === 0) return verdict('generator-saturated', 'inconclusive', 'not judged: no ticks under load on the timeline', {});
   const over = load.filter((p) => p.eventLoopP99Ms > o.eventLoopBoundMs);
   const fraction = over.length / load.length;
-  const worstMs = Math.max(...load.map((p) => p.eventLoopP99Ms));
+  const worstMs = maxOf(load.map((p) => p.eventLoopP99Ms));
   const ev: Verdict['evidence'] = {
     loadTicks: load.length,
     ticksOverBound: over.length,

@@ -2,6 +2,7 @@
 // bytes per connection during ramp-up, and attribution to heap / external / RSS alone.
 import { leastSquares, pairwiseSlopes, quantile, quantileSorted } from '../stats.js';
 import type { MemoryPoint } from './input.js';
+import { maxOf, minOf } from './extremes.js';
 
 /** Cooldown shorter than this cannot show whether memory came back (V8's memory reducer needs ~10 s). */
 export const MIN_COOLDOWN_MS = 10_000;
@@ -86,14 +87,14 @@ export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention
   if (cooldownMs < MIN_COOLDOWN_MS) {
     return { ok: false, reason: `cooldown sampled for ${Math.round(cooldownMs / 1000)} s; need ${MIN_COOLDOWN_MS / 1000} s (--cooldown)` };
   }
-  const baselineBytes = Math.min(...base.map((x) => x.v));
-  const baselineSpreadBytes = Math.max(...base.map((x) => x.v)) - baselineBytes;
-  const peakBytes = Math.max(...load.map((x) => x.v));
+  const baselineBytes = minOf(base.map((x) => x.v));
+  const baselineSpreadBytes = maxOf(base.map((x) => x.v)) - baselineBytes;
+  const peakBytes = maxOf(load.map((x) => x.v));
   // The peak is mostly garbage awaiting collection; the floor under load is what load added.
   const steady = values(memory, ['steady'], pick);
   const loadFloorBytes = quantile((steady.length > 0 ? steady : load).map((x) => x.v), 0.1);
   const half = leftAtMs + cooldownMs / 2;
-  const cooldownBytes = Math.min(...cool.filter((x) => x.tMs >= half).map((x) => x.v));
+  const cooldownBytes = minOf(cool.filter((x) => x.tMs >= half).map((x) => x.v));
   const retainedBytes = cooldownBytes - baselineBytes;
   const growth = loadFloorBytes - baselineBytes;
   const retainedFraction = growth > 0 ? Math.max(0, retainedBytes / growth) : retainedBytes > 0 ? 1 : 0;
@@ -112,7 +113,7 @@ export function bytesPerConnection(memory: readonly MemoryPoint[]): { bytesPerCo
   const ramp = memory.filter((p) => p.phase === 'ramp-up' && Number.isFinite(p.bytes));
   if (ramp.length < 5) return undefined;
   const xs = ramp.map((p) => p.open);
-  if (Math.max(...xs) - Math.min(...xs) < 10) return undefined;
+  if (maxOf(xs) - minOf(xs) < 10) return undefined;
   const ys = ramp.map((p) => p.bytes);
   const slopes = pairwiseSlopes(xs, ys);
   if (slopes.length === 0) return undefined;

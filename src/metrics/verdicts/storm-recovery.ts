@@ -4,6 +4,7 @@ import type { Verdict } from '../result.js';
 import { median } from '../stats.js';
 import { fmtBytes, fmtPct, fmtSec, verdict } from './format.js';
 import { bucketQuantileUs, resolveOptions, type VerdictInput } from './input.js';
+import { maxOf, minOf } from './extremes.js';
 
 /** "Back" means at least this share of the storm clients connected before the storm. */
 export const RECOVERED_FRACTION = 0.95;
@@ -44,11 +45,11 @@ export function stormOutcome(input: VerdictInput, atMs: number, untilMs: number)
   const memBefore = input.memory.filter((m) => m.tMs <= atMs).at(-1)?.bytes;
   const spikeEnd = atMs + (Number.isFinite(recoveryMs) ? recoveryMs : untilMs - atMs) + 5000;
   const memAfter = input.memory.filter((m) => m.tMs > atMs && m.tMs <= spikeEnd).map((m) => m.bytes);
-  const memorySpikeBytes = memBefore !== undefined && memAfter.length > 0 ? Math.max(...memAfter) - memBefore : NaN;
+  const memorySpikeBytes = memBefore !== undefined && memAfter.length > 0 ? maxOf(memAfter) - memBefore : NaN;
   return {
     atMs,
     before,
-    dipFraction: Math.min(...open) / before,
+    dipFraction: minOf(open) / before,
     recoveryMs,
     finalFraction: open.at(-1)! / before,
     windowMs: untilMs - atMs,
@@ -64,7 +65,7 @@ export function stormRecoveryVerdict(input: VerdictInput): Verdict {
   if (storm === undefined || storm.clients === 0 || times.length === 0) {
     return verdict('storm-recovery', 'inconclusive', 'not judged: no reconnect storm in this run (add e.g. --mix fast=90,storm=10 and --storm-at)', {});
   }
-  const loadEndMs = Math.max(0, ...input.timeline.filter((p) => p.phase === 'ramp-up' || p.phase === 'steady').map((p) => p.t * 1000));
+  const loadEndMs = Math.max(0, maxOf(input.timeline.filter((p) => p.phase === 'ramp-up' || p.phase === 'steady').map((p) => p.t * 1000)));
   const outcomes = times
     .map((at, i) => stormOutcome(input, at, Math.min(times[i + 1] ?? Infinity, loadEndMs)))
     .filter((x): x is StormOutcome => x !== undefined);
@@ -90,8 +91,8 @@ export function stormRecoveryVerdict(input: VerdictInput): Verdict {
   Object.assign(ev, {
     worstRecoveryMs: worst.recoveryMs,
     worstStormAtMs: worst.atMs,
-    lowestDipFraction: Math.min(...outcomes.map((x) => x.dipFraction)),
-    memorySpikeBytes: Math.max(...outcomes.map((x) => x.memorySpikeBytes).filter(Number.isFinite), -Infinity),
+    lowestDipFraction: minOf(outcomes.map((x) => x.dipFraction)),
+    memorySpikeBytes: maxOf(outcomes.map((x) => x.memorySpikeBytes).filter(Number.isFinite)),
   });
   const failures = storm.counters.conn_failed > 0 ? `; ${storm.counters.conn_failed} failed attempts${failedStatuses[0] !== undefined ? `, mostly ${failedStatuses[0][0]}` : ''}` : '';
   const caveats = ['recovery times come from the 1 s timeline: ±1 s'];
