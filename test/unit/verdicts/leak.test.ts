@@ -168,3 +168,12 @@ test('memory back at or below baseline reads as "came back to baseline"', () => 
   assert.equal(v.status, 'pass');
   assert.match(v.summary, /; memory came back to baseline 30\.0 s after all clients left$/);
 });
+
+test('a day-long series (86,400 samples) is judged without overflowing the stack', () => {
+  const day: PhasePlan = [['baseline', 60], ['ramp-up', 540], ['steady', 85_680], ['drain', 20], ['cooldown', 100]];
+  const r = rng(5);
+  const mem = memory(day, (t, phase) => ({ bytes: 50 * MB + (phase === 'steady' ? sawtooth(t) : 0) + r() * 100_000 }));
+  const v = leakVerdict(input({ memory: mem, memorySource: { ...src, kind: 'heap' } }));
+  assert.equal(v.status, 'pass', v.summary);
+  assert.equal(v.evidence['floorCount'], 300);
+});
