@@ -42,7 +42,7 @@ export async function writeReports(dir: string, summary: RunSummary, timeline: T
     for (const [path, text] of files) await writeAtomic(path, text);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new SoakstormError('ERR_RESULTS_WRITE', `cannot write reports into ${dir} (${e.code ?? e.message}). Check the directory exists and is writable.`, 1);
+    throw new SoakstormError('ERR_RESULTS_WRITE', `cannot write reports into ${dir} (${e.code ?? e.message}). Check the directory exists and is writable.`, 2);
   }
   return files.map(([path]) => path);
 }
@@ -93,13 +93,18 @@ export function parseTimeline(text: string, path: string): TimelinePoint[] {
   return out;
 }
 
-/** Reads summary.json (schemaVersion must be this soakstorm's) and timeline.ndjson from `dir`. */
-export async function loadResults(dir: string): Promise<LoadedResults> {
+/** Reads summary.json from `dir`; its schemaVersion must be the one this soakstorm writes. */
+export async function loadSummary(dir: string): Promise<RunSummary> {
   const { schemaVersion, soakstorm, summary } = await readResultVersion(dir);
   if (schemaVersion !== SCHEMA_VERSION) {
     throw readError(`${join(dir, RESULT_FILES.summary)} has schemaVersion ${JSON.stringify(schemaVersion)} (written by soakstorm ${String(soakstorm)}); this soakstorm reads schemaVersion ${SCHEMA_VERSION}. Use the soakstorm version that wrote it.`);
   }
-  const path = join(dir, RESULT_FILES.timeline);
-  const timeline = parseTimeline(await readText(dir, RESULT_FILES.timeline), path);
-  return { dir, summary: summary as RunSummary, timeline };
+  return summary as RunSummary;
+}
+
+/** Reads summary.json (schemaVersion checked) and timeline.ndjson from `dir`. */
+export async function loadResults(dir: string): Promise<LoadedResults> {
+  const summary = await loadSummary(dir);
+  const timeline = parseTimeline(await readText(dir, RESULT_FILES.timeline), join(dir, RESULT_FILES.timeline));
+  return { dir, summary, timeline };
 }
