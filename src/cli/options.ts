@@ -6,6 +6,9 @@ import { SoakstormError, SoakstormOptionErrors } from '../errors.js';
 import { parseMix } from '../scenarios/mix.js';
 import type { RunOptions } from '../coordinator/plan.js';
 import { DRIVERS, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
+import { validateMemorySource, type MemorySource } from '../metrics/server-memory.js';
+import { parseThreshold } from '../metrics/thresholds.js';
+import type { VerdictId } from '../metrics/result.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
 const SCHEMES = ['ws:', 'wss:', 'sse+http:', 'sse+https:', 'ndjson+http:', 'ndjson+https:', 'http:', 'https:'];
@@ -57,6 +60,19 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'vanish', flags: '--vanish <pct>', help: 'sleepy: share that never wakes (no close frame, no FIN)', default: '10' },
   { key: 'stormAt', flags: '--storm-at <times>', help: 'storm: offsets at which all storm clients drop at once, e.g. 30s,90s', default: '' },
   { key: 'stormEvery', flags: '--storm-every <time>', help: 'storm: repeat the drop this often', default: '' },
+  { key: 'serverPid', flags: '--server-pid <pid>', help: 'sample the target\'s memory from /proc/PID (VmRSS)', default: '' },
+  { key: 'serverMetrics', flags: '--server-metrics <url>', help: 'sample the target\'s memory from a Prometheus endpoint', default: '' },
+  { key: 'metric', flags: '--metric <name>', help: 'Prometheus metric for --server-metrics', default: 'process_resident_memory_bytes' },
+  { key: 'serverMemoryUrl', flags: '--server-memory-url <url>', help: 'sample the target\'s memory from a JSON endpoint (with --json-path, --unit)', default: '' },
+  { key: 'jsonPath', flags: '--json-path <path>', help: 'field of --server-memory-url, e.g. heap_used_mb or memory.rss', default: '' },
+  { key: 'unit', flags: '--unit <unit>', help: 'unit of --json-path: B, KB, MB, GB', default: 'MB' },
+  { key: 'baseline', flags: '--baseline <time>', help: 'sample server memory this long before load (default 5s with a sampler, else 0)', default: '' },
+  { key: 'cooldown', flags: '--cooldown <time>', help: 'keep sampling this long after every client left (default 15s with a sampler, else 0)', default: '' },
+  { key: 'leakBudget', flags: '--leak-budget <size/min>', help: 'steady-state memory growth tolerated before calling a leak', default: '1MB/min' },
+  { key: 'serverHeartbeat', flags: '--server-heartbeat <time>', help: 'the target\'s ping interval, if known (sharper zombie and idle-cut verdicts)', default: '' },
+  { key: 'threshold', flags: '-t, --threshold <expr>', help: 'pass/fail criterion, e.g. \'rtt.p99<250ms\' (repeatable; exit 99 when one fails)', repeatable: true },
+  { key: 'abortOnFail', flags: '--abort-on-fail', help: 'stop the run as soon as a threshold fails (reports are still written)' },
+  { key: 'failOn', flags: '--fail-on <verdicts>', help: 'exit 98 when one of these verdicts fails, e.g. leak,backpressure (or "all")', default: '' },
   { key: 'labFault', flags: '--lab-fault <preset>', help: 'built-in lab only: start it with this fault preset (see soakstorm lab --help)', default: '' },
   { key: 'config', flags: '--config <file>', help: 'JSON file of options (keys as camelCase flag names); flags win', default: '' },
   { key: 'progress', flags: '--no-progress', help: 'no live progress line' },
@@ -109,6 +125,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       problems.push(`--header ${(err as Error).message}.`);
     }
   }
+  const memorySource = memorySourceFrom(value, problems);
   const [sessionMinMs, sessionMaxMs] = get('sessionLength', parseDurationRange, [0, 0] as [number, number]);
   const profile: ProfileOptions = {
     ratePerSec: get('rate', parsePositiveNumber, 1),
@@ -149,7 +166,22 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     localAddresses: get('localAddress', parseAddressList, [] as string[]),
     recordAttempts: flags['recordAttempts'] === true,
     profile,
+    memorySource,
+    baselineMs: get('baseline', parseDurationMs, memorySource || url === undefined ? 5000 : 0),
+    cooldownMs: get('cooldown', parseDurationMs, memorySource || url === undefined ? 15000 : 0),
+    leakBudgetBytesPerMin: get('leakBudget', parseBytesPerMin, 1024 * 1024),
+    serverHeartbeatMs: get('serverHeartbeat', parseDurationMs, 0),
+    thresholds: listOf(value('threshold')),
+    abortOnFail: flags['abortOnFail'] === true,
+    failOn: get('failOn', parseVerdictList, [] as VerdictId[]),
   };
+  for (const t of options.thresholds) {
+    try {
+      parseThreshold(t);
+    } catch (err) {
+      problems.push(`--threshold ${(err as Error).message}.`);
+    }
+  }
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
   if (options.mix[3]! > 0 && profile.stormAtMs.length === 0 && profile.stormEveryMs === 0) {
     problems.push(`--mix has storm clients but no storm is set (got "${String(value('mix'))}"). Add --storm-at 30s or --storm-every 1m.`);
@@ -178,6 +210,51 @@ function checkUrl(url: string, problems: string[]): void {
   if (!SCHEMES.includes(parsed.protocol)) {
     problems.push(`unsupported URL scheme "${parsed.protocol}" (got "${url}"). Use ws://, wss://, sse+http://, ndjson+http:// (or https).`);
   }
+}
+
+const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated'];
+
+function parseVerdictList(text: string): VerdictId[] {
+  if (text.trim() === 'all') return [...VERDICT_IDS];
+  return text.split(',').map((v) => parseChoice(v.trim(), VERDICT_IDS));
+}
+
+/** "1MB/min", "20KB/s" → bytes per minute. */
+function parseBytesPerMin(text: string): number {
+  const m = /^(.+?)\s*\/\s*(s|sec|min|m|h)$/i.exec(text.trim());
+  if (!m) throw new Error(`is not a rate (got "${text}"). Use a size per time, e.g. 1MB/min`);
+  const per = { s: 60, sec: 60, min: 1, m: 1, h: 1 / 60 }[m[2]!.toLowerCase() as 's']!;
+  return parseBytes(m[1]!) * per;
+}
+
+function listOf(v: string | string[] | boolean | undefined): string[] {
+  return Array.isArray(v) ? v : typeof v === 'string' && v !== '' ? [v] : [];
+}
+
+/** One memory sampler from --server-pid, --server-metrics or --server-memory-url (at most one). */
+function memorySourceFrom(value: (key: string) => string | string[] | boolean | undefined, problems: string[]): MemorySource | null {
+  const pid = String(value('serverPid') ?? '');
+  const prom = String(value('serverMetrics') ?? '');
+  const json = String(value('serverMemoryUrl') ?? '');
+  const given = [pid, prom, json].filter((x) => x !== '').length;
+  if (given > 1) {
+    problems.push('--server-pid, --server-metrics and --server-memory-url are alternatives (got more than one). Give one memory source.');
+    return null;
+  }
+  let src: MemorySource | null = null;
+  if (pid !== '') {
+    if (!/^\d+$/.test(pid)) {
+      problems.push(`--server-pid must be a process id (got "${pid}").`);
+      return null;
+    }
+    src = { kind: 'pid', pid: Number(pid) };
+  } else if (prom !== '') src = { kind: 'prometheus', url: prom, metric: String(value('metric') ?? 'process_resident_memory_bytes') };
+  else if (json !== '') {
+    const unit = String(value('unit') ?? 'MB').toUpperCase();
+    src = { kind: 'json', url: json, jsonPath: String(value('jsonPath') ?? ''), unit: unit as 'MB' };
+  }
+  if (src) for (const p of validateMemorySource(src)) problems.push(p.replace(/^soakstorm: /, ''));
+  return src;
 }
 
 /** sse+http://h/p → (http://h/p, sse); http(s) needs --protocol; ws(s) is ws. */
@@ -213,7 +290,7 @@ function readConfig(path: string): Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new SoakstormError('ERR_CONFIG_FILE', `config file ${path} must hold a JSON object of options (got ${Array.isArray(data) ? 'an array' : typeof data}).`);
   }
-  const known = new Set(RUN_OPTIONS.map((o) => o.key).concat(['threshold', 'failOn']));
+  const known = new Set(RUN_OPTIONS.map((o) => o.key));
   const unknown = Object.keys(data).filter((k) => !known.has(k));
   if (unknown.length > 0) {
     throw new SoakstormError('ERR_CONFIG_FILE', `config file ${path} has unknown option "${unknown[0]}". Keys are camelCase flag names, e.g. "clients", "rampUp".`);

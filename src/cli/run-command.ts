@@ -9,7 +9,8 @@ import { newRunId } from '../coordinator/timeline.js';
 import { startLabProcess, type LabProcess } from '../coordinator/lab-process.js';
 import { ProgressReporter } from '../reporters/progress.js';
 import { formatSummary } from '../reporters/terminal.js';
-import type { RunSummary } from '../metrics/result.js';
+import type { RunSummary, VerdictId } from '../metrics/result.js';
+import { writeReports } from '../reporters/write-reports.js';
 import { join } from 'node:path';
 
 const ERROR_WORDS: Record<string, string> = {
@@ -47,6 +48,7 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
   if (extras.builtInLab) {
     lab = await startLabProcess(extras.labFault ? ['--fault', extras.labFault] : []);
     options.url = lab.wsUrl;
+    options.memorySource ??= { kind: 'prometheus', url: `${lab.httpUrl}/metrics` };
     process.stderr.write(`soakstorm: no target given; soaking the built-in lab at ${lab.wsUrl} (pid ${lab.pid})\n`);
   }
   const stopper = new RunStopper();
@@ -56,24 +58,26 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
     const outcome = await runSoak(options, { onTick: (p) => progress?.onInterval(p) }, stopper);
     progress?.end();
     const summaryPath = join(outcome.dir, 'summary.json');
+    await writeReports(outcome.dir, outcome.summary, outcome.timeline);
     process.stdout.write(formatSummary(outcome.summary, summaryPath) + '\n');
-    return exitCodeFor(outcome.summary, stopper.request?.signal);
+    return exitCodeFor(outcome.summary, stopper.request?.signal, options.failOn);
   } finally {
     uninstall();
     await lab?.stop();
   }
 }
 
-/** Exit code precedence: unreachable, interrupted, saturated, verdicts, thresholds, pass. */
-export function exitCodeFor(s: RunSummary, signal: 'SIGINT' | 'SIGTERM' | undefined): number {
+/** Exit code precedence: unreachable, interrupted, worker crash, saturated, gated verdicts, thresholds, pass. */
+export function exitCodeFor(s: RunSummary, signal: 'SIGINT' | 'SIGTERM' | undefined, failOn: readonly VerdictId[] = []): number {
   if (s.status === 'unreachable') {
     process.stderr.write(`soakstorm: ${unreachableMessage(s)}\n`);
     return EXIT.UNREACHABLE;
   }
   if (signal === 'SIGINT') return EXIT.SIGINT;
   if (signal === 'SIGTERM') return EXIT.SIGTERM;
-  if (s.status === 'aborted') return EXIT.INTERNAL;
-  if (s.generator.saturated) return EXIT.SATURATED;
+  if (s.status === 'aborted' && !s.stopReason.startsWith('threshold failed')) return EXIT.INTERNAL;
+  if (s.generator.saturated || s.verdicts.some((v) => v.id === 'generator-saturated' && v.status === 'fail')) return EXIT.SATURATED;
+  if (s.verdicts.some((v) => failOn.includes(v.id) && v.status === 'fail')) return EXIT.VERDICT;
   if (s.thresholds.some((t) => t.status !== 'pass')) return EXIT.THRESHOLDS;
   return EXIT.OK;
 }

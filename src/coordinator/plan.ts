@@ -1,6 +1,8 @@
 // Run options -> one WorkerPlan per worker. Every worker gets the same population description
 // and takes the ids congruent to its index, so shards are exact and reproducible by seed.
 import type { DriverName, ProfileOptions, RttMode, WorkerPlan } from '../protocol.js';
+import type { MemorySource } from '../metrics/server-memory.js';
+import type { VerdictId } from '../metrics/result.js';
 
 /** Everything a run needs, validated by cli/options.ts (the only place defaults live). */
 export interface RunOptions {
@@ -25,6 +27,20 @@ export interface RunOptions {
   localAddresses: string[];
   recordAttempts: boolean;
   profile: ProfileOptions;
+  /** Where to sample the target's memory; null = no sampler. */
+  memorySource: MemorySource | null;
+  /** Memory sampled with no load before t=0, and after every client left. */
+  baselineMs: number;
+  cooldownMs: number;
+  leakBudgetBytesPerMin: number;
+  /** The server's heartbeat interval if the user knows it (zombie and idle-cut wording). */
+  serverHeartbeatMs: number;
+  /** Threshold expressions, validated by the CLI. */
+  thresholds: string[];
+  /** Stop the run as soon as a threshold fails. */
+  abortOnFail: boolean;
+  /** Verdicts whose failure ends the run with exit 98. */
+  failOn: VerdictId[];
 }
 
 /** One plan per worker, all sharing t=0 at `startAtEpochMs`. */

@@ -9,6 +9,9 @@ import { buildSummary } from './summary.js';
 import { TickMerger } from './ticks.js';
 import { ResultsFolder } from './timeline.js';
 import { RunStopper } from './shutdown.js';
+import { MemorySampling, type ServerMemoryRecord } from './memory-sampling.js';
+import { judgeRun, liveFailures } from './finish.js';
+import { createMemorySampler } from '../metrics/server-memory.js';
 
 /** Time given to threads to boot before t=0, so every worker ramps from the same instant. */
 const START_DELAY_MS = 500;
@@ -17,6 +20,10 @@ const TICK_WAIT_MS = 2500;
 /** Connection errors with no open connection at all after which the target counts as unreachable. */
 const UNREACHABLE_AFTER_FAILURES = 5;
 const HANDSHAKE_ERROR_SLOT = ERROR_CODES.indexOf('UNEXPECTED_RESPONSE');
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 /** Observers of a running soak (progress display, threshold checks). */
 export interface RunHooks {
@@ -42,19 +49,38 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   const folder = new ResultsFolder(options.outDir, options.runId);
   const startedAtMs = Date.now();
   const cpuAtStart = process.cpuUsage();
-  const startAtEpochMs = startedAtMs + START_DELAY_MS;
+  const startAtEpochMs = startedAtMs + START_DELAY_MS + options.baselineMs;
   const plans = buildWorkerPlans(options, startAtEpochMs);
   folder.writePlan({ runId: options.runId, startAtEpochMs, options });
   const timeline: TimelinePoint[] = [];
   let stopAtMs = Infinity;
+  let coolingDown = false;
   // A tick belongs to ramp-up if it started before the ramp ended, to drain if it ended after the stop.
-  const phaseAt = (tMs: number): Phase => (tMs > stopAtMs ? 'drain' : tMs - 1000 < options.rampUpMs ? 'ramp-up' : 'steady');
-  const merger = new TickMerger(startAtEpochMs, phaseAt, (point) => {
+  const phaseAt = (tMs: number): Phase =>
+    coolingDown ? 'cooldown' : tMs < 0 ? 'baseline' : tMs > stopAtMs ? 'drain' : tMs - 1000 < options.rampUpMs ? 'ramp-up' : 'steady';
+  const emit = (point: TimelinePoint): void => {
     timeline.push(point);
     folder.appendPoint(point);
     hooks.onTick?.(point, merger.counters);
+  };
+  const merger = new TickMerger(startAtEpochMs, phaseAt, (point) => {
+    const server = memory?.latest();
+    if (server) point.server = server;
+    emit(point);
     checkReachable();
+    checkThresholds();
   });
+  const memory = options.memorySource
+    ? new MemorySampling(createMemorySampler(options.memorySource), startAtEpochMs, phaseAt, () => sumScalar(merger.counters, COUNTER.OPEN_NOW), emit)
+    : null;
+  memory?.start();
+  const checkThresholds = (): void => {
+    if (!options.abortOnFail || stopper.request) return;
+    const failed = liveFailures(merger, options);
+    if (failed.length > 0) {
+      stopper.stop({ reason: 'abort', status: 'aborted', detail: `threshold failed: ${failed.map((f) => `${f.expression} (observed ${f.observedText})`).join(', ')}` });
+    }
+  };
   const checkReachable = (): void => {
     const c = merger.counters;
     if (sumScalar(c, COUNTER.CONN_OPENED) > 0) return;
@@ -122,17 +148,28 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   merger.flushAll();
   for (const w of running) w.port.close();
   await pool.destroy();
+  let server: ServerMemoryRecord | null = null;
+  if (memory) {
+    // Cooldown: no clients, memory still watched (post-drain retention). A second signal still exits.
+    coolingDown = true;
+    if (stopper.request?.reason !== 'signal' && stopper.request?.reason !== 'unreachable') await sleep(options.cooldownMs);
+    server = await memory.stop();
+  }
 
   const req = stopper.request ?? { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
+  const endedAtMs = Date.now();
   const summary = buildSummary(options, merger, {
     runId: options.runId,
     startedAtMs: startAtEpochMs,
-    endedAtMs: Date.now(),
+    endedAtMs,
+    loadMs: Number.isFinite(stopAtMs) ? stopAtMs : endedAtMs - startAtEpochMs,
     status: fatal.length > 0 && req.status === 'completed' ? 'aborted' : req.status,
     stopReason: [req.detail, ...fatal].join('; '),
     workers: plans.length,
     cpu: process.cpuUsage(cpuAtStart),
   });
+  if (server) summary.server = server;
+  judgeRun(summary, timeline, options, server, endedAtMs - startedAtMs);
   folder.writeSummary(summary);
   return { summary, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: merger.attemptTimesMs, workerTotals };
 }

@@ -20,6 +20,7 @@ export interface RunEnd {
   runId: string;
   startedAtMs: number;
   endedAtMs: number;
+  loadMs: number;
   status: RunSummary['status'];
   stopReason: string;
   workers: number;
@@ -67,6 +68,7 @@ export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): R
     startedAt: new Date(end.startedAtMs).toISOString(),
     endedAt: new Date(end.endedAtMs).toISOString(),
     durationMs: Math.max(0, end.endedAtMs - end.startedAtMs),
+    loadMs: Math.max(0, end.loadMs),
     target: { url: options.url, driver: options.driver },
     settings: describeSettings(options),
     totals: profileMetrics(m.counters, m.grid, null, options.clients),

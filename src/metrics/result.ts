@@ -111,6 +111,8 @@ export interface RunSummary {
   startedAt: string;
   endedAt: string;
   durationMs: number;
+  /** Length of the load phase (t=0 to the stop), the denominator of every rate. */
+  loadMs: number;
   target: { url: string; driver: DriverName };
   /** The options the run used, for reports and compare. */
   settings: Record<string, unknown>;

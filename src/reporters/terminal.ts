@@ -67,10 +67,10 @@ function profileBlock(m: ProfileMetrics, seconds: number): string[] {
 
 /** The end-of-run summary as plain text lines. */
 export function formatSummary(s: RunSummary, summaryPath: string): string {
-  const seconds = s.durationMs / 1000;
+  const seconds = s.loadMs / 1000;
   const out: string[] = [];
   out.push(`soakstorm ${s.soakstorm} run ${s.runId}: ${s.status} (${s.stopReason})`);
-  out.push(`target ${s.target.url}  clients ${num(s.totals.clients)}  ran ${seconds.toFixed(1)} s  workers ${s.generator.workers}`);
+  out.push(`target ${s.target.url}  clients ${num(s.totals.clients)}  load ${seconds.toFixed(1)} s (whole run ${(s.durationMs / 1000).toFixed(1)} s)  workers ${s.generator.workers}`);
   out.push('');
   out.push(...profileBlock(s.totals, seconds));
   const profiles = Object.entries(s.profiles);

@@ -20,8 +20,8 @@ import { SeqWindow } from '../seq-window.js';
 import type { Rng } from '../../scenarios/random.js';
 import { HttpStream, type StreamFormat } from './http-stream.js';
 import { STREAM_HANDLERS } from './stream-record.js';
-import { onStreamOpen, profileDue } from './stream-profiles.js';
-import { END_CONTENT_TYPE, PHASE, STREAM_STATE } from './stream-state.js';
+import { PROBE_MS, onStreamOpen, profileDue } from './stream-profiles.js';
+import { END_CONTENT_TYPE, PHASE, P_SLEEPY, STREAM_STATE } from './stream-state.js';
 
 /**
  * The stream URL a client subscribes to: the plan URL plus `rate` and `size` from the push options
@@ -76,6 +76,8 @@ export class StreamClient implements SimClient {
   vanishes = 0;
   /** The server ended the stream while we slept: counted as woke-closed at the next wake. */
   closedInSleep = false;
+  /** Resumed at the end of the run to see whether the server ended the stream while we slept. */
+  probing = false;
   budgetBytes = 0;
   lastRefillMs = 0;
   nextStorm = 0;
@@ -108,8 +110,14 @@ export class StreamClient implements SimClient {
   }
 
   stop(): void {
-    this.weClosed = true;
-    this.stream.destroy().catch(noop);
+    if (this.p === P_SLEEPY && this.phase !== PHASE.AWAKE && this.state === STREAM_STATE.OPEN) {
+      // Read what waited behind the pause first: did the server end this stream while we slept?
+      this.probing = true;
+      this.stream.resume();
+      setTimeout(() => this.kill(), PROBE_MS); // once per sleeping client, at the end of the run
+      return;
+    }
+    this.kill();
   }
 
   kill(): void {

@@ -8,18 +8,21 @@
 // buffers hold data, neither a FIN nor a reset reaches us until we read again. An end seen while
 // asleep (socket still reading) is SERVER_CLOSED_ASLEEP with an exact liveness figure (asleep →
 // end); an end found within WAKE_SETTLE_MS of waking is SERVER_CLOSED_ASLEEP + WOKE_CLOSED with no
-// liveness figure (when the server gave up is unknown); still open after that is WOKE_OPEN.
+// liveness figure (when the server gave up is unknown); still open after that is WOKE_OPEN. At the
+// end of the run, sleeping and vanished streams are resumed for PROBE_MS first, so an end the server
+// sent long ago is still counted (SERVER_CLOSED_ASLEEP, VANISHED_REAPED; no liveness, no lifetime).
 import { COUNTER } from '../../protocol.js';
 import { H } from '../recorder.js';
 import { stormTimeMs } from '../profiles/reconnect-storm.js';
 import type { StreamClient } from './stream-client.js';
-import type { StreamEndReason } from './http-stream.js';
 import { PHASE, P_SLEEPY, P_SLOW, P_STORM } from './stream-state.js';
 
 /** Slow readers refill their byte budget this often: steady enough, cheap enough. */
 const REFILL_MS = 100;
 /** After waking, an end arriving within this long was waiting in our buffers: the server ended us asleep. */
 export const WAKE_SETTLE_MS = 1000;
+/** At the end of the run, paused sleepers read this long before they are closed (see header). */
+export const PROBE_MS = 500;
 
 function jittered(c: StreamClient, spanMs: number): number {
   const j = c.ctx.plan.profile.sleepJitterPct / 100;
@@ -88,6 +91,8 @@ function sleepyDue(c: StreamClient, nowMs: number): number {
   }
   if (nowMs >= c.nextFlipMs) {
     if (c.phase === PHASE.AWAKE) {
+      // Still open through an awake span shorter than the settle window: it woke to an open stream.
+      if (!Number.isNaN(c.wokeAtMs)) r.add(c.p, COUNTER.WOKE_OPEN, 1);
       r.add(c.p, COUNTER.SLEEPS, 1);
       c.asleepAtMs = nowMs;
       c.wokeAtMs = Number.NaN;
@@ -110,21 +115,27 @@ function sleepyDue(c: StreamClient, nowMs: number): number {
   return Number.isNaN(c.wokeAtMs) ? c.nextFlipMs : Math.min(c.nextFlipMs, c.wokeAtMs + WAKE_SETTLE_MS);
 }
 
-/** An open sleepy stream ended: judge whether the server ended it while we slept. */
-export function onStreamEndProfile(c: StreamClient, nowMs: number, reason: StreamEndReason): void {
-  if (c.p !== P_SLEEPY || c.weClosed || reason === 'aborted') return;
+/**
+ * An open stream ended by the server or the network. Sleepy: was it while we slept? Returns false
+ * when the end only surfaced after resuming (wake, end-of-run probe): then when it happened is unknown.
+ */
+export function onStreamEndProfile(c: StreamClient, nowMs: number): boolean {
+  if (c.p !== P_SLEEPY || c.weClosed) return true;
   const r = c.ctx.recorder;
   if (c.phase === PHASE.ASLEEP || c.phase === PHASE.VANISHED) {
     r.add(c.p, COUNTER.SERVER_CLOSED_ASLEEP, 1);
-    r.record(H.liveness, c.p, (nowMs - c.asleepAtMs) * 1000);
     if (c.phase === PHASE.VANISHED) r.add(c.p, COUNTER.VANISHED_REAPED, 1);
-    else c.closedInSleep = true; // noticed at wake-up (StreamClient.connect counts WOKE_CLOSED)
-  } else if (!Number.isNaN(c.wokeAtMs)) {
-    // The end was waiting behind our paused reads: the server gave up on us while we slept.
-    r.add(c.p, COUNTER.SERVER_CLOSED_ASLEEP, 1);
-    r.add(c.p, COUNTER.WOKE_CLOSED, 1);
-    c.wokeAtMs = Number.NaN;
+    if (c.probing) return false;
+    r.record(H.liveness, c.p, (nowMs - c.asleepAtMs) * 1000);
+    if (c.phase === PHASE.ASLEEP) c.closedInSleep = true; // noticed at wake-up (StreamClient.connect counts WOKE_CLOSED)
+    return true;
   }
+  if (Number.isNaN(c.wokeAtMs)) return true;
+  // The end was waiting behind our paused reads: the server gave up on us while we slept.
+  r.add(c.p, COUNTER.SERVER_CLOSED_ASLEEP, 1);
+  r.add(c.p, COUNTER.WOKE_CLOSED, 1);
+  c.wokeAtMs = Number.NaN;
+  return false;
 }
 
 /** storm: drop now with every other storm client; come back after the policy's first delay. */

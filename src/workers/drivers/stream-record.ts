@@ -112,10 +112,10 @@ export const STREAM_HANDLERS: HttpStreamHandlers<StreamClient> = {
       r.add(c.p, COUNTER.OPEN_NOW, -1);
       settleConnection(c, nowMs);
       if (reason !== 'aborted') {
-        r.record(H.lifetime, c.p, (nowMs - c.openedAtMs) * 1000);
+        // Only ends whose moment we saw: one found after resuming a paused sleeper has no true age.
+        if (onStreamEndProfile(c, nowMs)) r.record(H.lifetime, c.p, (nowMs - c.openedAtMs) * 1000);
         if (reason !== 'end') countError(c, reason, code);
       }
-      onStreamEndProfile(c, nowMs, reason);
     } else if (!c.weClosed && reason !== 'aborted') {
       r.add(c.p, COUNTER.CONN_FAILED, 1);
       if (reason === 'status') {

@@ -1,0 +1,57 @@
+// End of run (and each tick, for --abort-on-fail): verdicts and thresholds computed from the
+// merged state. Pure metrics calls; the run loop decides what to do with the results.
+import { PROFILES, HISTOGRAMS, type HistogramName } from '../protocol.js';
+import type { RunSummary, ThresholdResult, TimelinePoint } from '../metrics/result.js';
+import { evaluateVerdicts, verdictInputFromRun, type VerdictFn } from '../metrics/verdicts/index.js';
+import { evaluateThresholds, parseThresholds, sourceFromSummary, type ThresholdSource } from '../metrics/thresholds.js';
+import { profileCounts } from '../scenarios/mix.js';
+import { ALL_COLUMN, profileMetrics } from './merge.js';
+import type { RunOptions } from './plan.js';
+import type { TickMerger } from './ticks.js';
+import type { ServerMemoryRecord } from './memory-sampling.js';
+
+/** Verdicts that only exist for some drivers, registered by their modules. */
+const EXTRA_VERDICTS: VerdictFn[] = [];
+
+/** Adds a verdict to every run's evaluation (streams' burstiness). */
+export function registerVerdict(fn: VerdictFn): void {
+  if (!EXTRA_VERDICTS.includes(fn)) EXTRA_VERDICTS.push(fn);
+}
+
+/** Fills summary.verdicts and summary.thresholds in place. */
+export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options: RunOptions, server: ServerMemoryRecord | null, runMs: number): void {
+  const input = verdictInputFromRun({
+    summary,
+    timeline,
+    memory: server?.samples ?? [],
+    ...(server ? { memorySource: { label: server.source, kind: server.kind, failedSamples: server.failedSamples, ...(server.lastError ? { lastError: server.lastError } : {}) } } : {}),
+    options: {
+      runMs,
+      leakBudgetBytesPerMin: options.leakBudgetBytesPerMin,
+      ...(options.serverHeartbeatMs > 0 ? { heartbeatMs: options.serverHeartbeatMs } : {}),
+      asleepMs: options.profile.asleepMs,
+    },
+  });
+  summary.verdicts = evaluateVerdicts(input, EXTRA_VERDICTS);
+  summary.thresholds = evaluateThresholds(parseThresholds(options.thresholds), sourceFromSummary(summary));
+}
+
+/** A threshold source over the live merged state (verdicts are not known mid-run: no-data). */
+export function liveThresholdSource(merger: TickMerger, options: RunOptions): ThresholdSource {
+  const counts = profileCounts(options.clients, options.mix);
+  return {
+    metrics: (scope) => {
+      if (scope === 'all') return profileMetrics(merger.counters, merger.grid, null, options.clients);
+      const p = PROFILES.indexOf(scope);
+      return counts[p]! > 0 ? profileMetrics(merger.counters, merger.grid, p, counts[p]!) : undefined;
+    },
+    histogram: (scope, name: HistogramName) => merger.grid[HISTOGRAMS.indexOf(name)]![scope === 'all' ? ALL_COLUMN : PROFILES.indexOf(scope)],
+    verdict: () => undefined,
+  };
+}
+
+/** Thresholds that failed on live data (no-data does not abort a run mid-way). */
+export function liveFailures(merger: TickMerger, options: RunOptions): ThresholdResult[] {
+  if (options.thresholds.length === 0) return [];
+  return evaluateThresholds(parseThresholds(options.thresholds), liveThresholdSource(merger, options)).filter((r) => r.status === 'fail');
+}
