@@ -44,6 +44,7 @@ export function summary(over: Partial<RunSummary> = {}): RunSummary {
     startedAt: '2024-01-01T00:00:00.000Z',
     endedAt: '2024-01-01T00:03:00.000Z',
     durationMs: 180_000,
+    loadMs: 150_000,
     target: { url: 'ws://127.0.0.1:1', driver: 'ws' },
     settings: {},
     totals: profile(100),
