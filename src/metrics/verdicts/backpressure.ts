@@ -13,6 +13,8 @@ import { floorTrend, steadySeries } from './memory-trend.js';
 const MIN_BACKLOG_FRACTION = 0.05;
 /** Memory growth below this share of the backlog's growth is not the backlog (see leak). */
 const MIN_MEMORY_SHARE = 0.25;
+/** Linux's default maxima (tcp_rmem 6 MiB + tcp_wmem 4 MiB) rounded up: more queued per socket was held by the server. */
+const KERNEL_BUFFER_BYTES = 16 * 1024 * 1024;
 /** A late-steady RTT p99 at least 2× the early one and 50 ms higher is a slowdown. */
 const RTT_RISE_RATIO = 2;
 const RTT_RISE_MIN_MS = 50;
@@ -30,6 +32,28 @@ function endedByServer(p: ProfileMetrics): number {
   return p.closeCodes.filter((c) => c.by !== 'client').reduce((s, c) => s + c.count, 0);
 }
 
+/** The slow profile's backlog and shedding figures, as evidence. */
+function slowFigures(input: VerdictInput, slow: ProfileMetrics): Verdict['evidence'] & Record<string, number> {
+  // bytes_expected is what the server owed until load ended; the paused readers then drain at
+  // full speed, and what arrives then (bytes_drained) is what kernel and server were holding.
+  const c = slow.counters;
+  const backlog = Math.max(0, c.bytes_expected - (c.bytes_received - c.bytes_drained));
+  const loadMin = input.timeline.filter((p) => p.phase === 'ramp-up' || p.phase === 'steady').length / 60;
+  return {
+    slowClients: slow.clients,
+    bytesExpected: c.bytes_expected,
+    bytesReceived: c.bytes_received,
+    backlogBytes: backlog,
+    backlogFraction: c.bytes_expected > 0 ? backlog / c.bytes_expected : 0,
+    backlogBytesPerMin: loadMin > 0 ? backlog / loadMin : NaN,
+    drainedBytes: c.bytes_drained,
+    drainedBytesPerSlowClient: c.bytes_drained / slow.clients,
+    neverDeliveredBytes: Math.max(0, c.bytes_expected - c.bytes_received),
+    slowEndedByServer: endedByServer(slow),
+    slowSeqGaps: c.seq_gaps,
+  };
+}
+
 /** Backpressure verdict from the slow profile's backlog, server memory floor trend and fast-client RTT. */
 export function backpressureVerdict(input: VerdictInput): Verdict {
   const o = resolveOptions(input.options);
@@ -37,56 +61,44 @@ export function backpressureVerdict(input: VerdictInput): Verdict {
   if (slow === undefined || slow.clients === 0) {
     return verdict('backpressure', 'inconclusive', 'not judged: no slow consumers in the mix (add e.g. --mix fast=80,slow=20)', {});
   }
-  const expected = slow.counters.bytes_expected;
-  const backlog = Math.max(0, expected - slow.counters.bytes_received);
-  const backlogFraction = expected > 0 ? backlog / expected : 0;
-  const loadMin = input.timeline.filter((p) => p.phase === 'ramp-up' || p.phase === 'steady').length / 60;
-  const backlogPerMin = loadMin > 0 ? backlog / loadMin : NaN;
-  const shedClosed = endedByServer(slow);
-  const shedGaps = slow.counters.seq_gaps;
+  const f = slowFigures(input, slow);
   const ft = input.memory.length > 0 ? floorTrend(steadySeries(input.memory, PICK.bytes), o.alpha) : undefined;
   const drift = rttDrift(input);
-  const memShare = ft?.ok ? ft.slopePerMin / backlogPerMin : NaN;
+  const memShare = ft?.ok ? ft.slopePerMin / f.backlogBytesPerMin : NaN;
   const ev: Verdict['evidence'] = {
-    slowClients: slow.clients,
-    bytesExpected: expected,
-    bytesReceived: slow.counters.bytes_received,
-    backlogBytes: backlog,
-    backlogFraction,
-    backlogBytesPerMin: backlogPerMin,
-    slowEndedByServer: shedClosed,
-    slowSeqGaps: shedGaps,
+    ...f,
     memorySlopeBytesPerMin: ft?.ok ? ft.slopePerMin : NaN,
     memorySlopeLowerBytesPerMin: ft?.ok ? ft.lowerPerMin : NaN,
     memoryShareOfBacklog: memShare,
     rttP99ControlMs: drift?.controlMs ?? NaN,
     rttP99LateMs: drift?.lateMs ?? NaN,
   };
-  const behind = `${slow.clients} slow consumers fell ${fmtBytes(backlog)} behind (${fmtPct(backlogFraction)} of what they were sent)`;
-  if (expected === 0) return verdict('backpressure', 'inconclusive', 'not judged: slow consumers were sent nothing to fall behind on (does the target push to subscribers?)', ev);
-  if (shedClosed > 0 || shedGaps > 0) {
-    const how = [shedClosed > 0 ? `${shedClosed} disconnected` : '', shedGaps > 0 ? `${shedGaps} gaps in their push sequence (dropped messages)` : ''].filter((s) => s !== '');
-    return verdict('backpressure', 'pass', `the server sheds slow consumers instead of buffering: ${how.join(', ')}`, ev);
+  const behind = `${slow.clients} slow consumers fell ${fmtBytes(f.backlogBytes)} behind (${fmtPct(f.backlogFraction)} of what the server owed them)`;
+  if (f.bytesExpected === 0) return verdict('backpressure', 'inconclusive', 'not judged: slow consumers were sent nothing to fall behind on (does the target push to subscribers?)', ev);
+  if (f.slowEndedByServer > 0 || f.slowSeqGaps > 0) {
+    const how = [f.slowEndedByServer > 0 ? `${f.slowEndedByServer} disconnected` : '', f.slowSeqGaps > 0 ? `${f.slowSeqGaps} gaps in their push sequence (dropped messages)` : ''];
+    return verdict('backpressure', 'pass', `the server sheds slow consumers instead of buffering: ${how.filter((x) => x !== '').join(', ')}`, ev);
   }
-  if (backlogFraction < MIN_BACKLOG_FRACTION) {
-    return verdict('backpressure', 'inconclusive', `slow consumers kept up (read ${fmtPct(1 - backlogFraction)} of what they were sent): nothing to buffer; lower --slow-read-rate or raise --push-rate`, ev);
+  if (f.backlogFraction < MIN_BACKLOG_FRACTION) {
+    return verdict('backpressure', 'inconclusive', `slow consumers kept up (read ${fmtPct(1 - f.backlogFraction)} of what the server owed them): nothing to buffer; lower --slow-read-rate or raise --push-rate`, ev);
   }
-  const memGrowth = ft?.ok === true && ft.lowerPerMin > o.leakBudgetBytesPerMin && memShare >= MIN_MEMORY_SHARE;
   const rttRise = drift !== undefined && drift.lateMs >= RTT_RISE_RATIO * drift.controlMs && drift.lateMs - drift.controlMs >= RTT_RISE_MIN_MS;
   const rttText = rttRise ? `fast clients' RTT p99 rose from ${Math.round(drift!.controlMs)} ms to ${Math.round(drift!.lateMs)} ms` : '';
   const saturated = generatorSaturated(input);
   const caveats = saturated ? ['the load generator was saturated: RTT figures are untrustworthy'] : [];
-  if (memGrowth) {
-    const rest = rttText !== '' ? `; ${rttText}` : '';
-    return verdict('backpressure', 'fail', `server memory grows ${fmtRate(ft.slopePerMin)} while ${behind}, and none was dropped or disconnected: the server buffers for slow consumers without bound${rest}`, ev, caveats);
+  const unbounded = 'and none was dropped or disconnected: the server buffers for slow consumers without bound';
+  if (ft?.ok === true && ft.lowerPerMin > o.leakBudgetBytesPerMin && memShare >= MIN_MEMORY_SHARE) {
+    return verdict('backpressure', 'fail', `server memory grows ${fmtRate(ft.slopePerMin)} while ${behind}, ${unbounded}${rttText !== '' ? `; ${rttText}` : ''}`, ev, caveats);
+  }
+  if (f.drainedBytesPerSlowClient > KERNEL_BUFFER_BYTES) {
+    return verdict('backpressure', 'fail', `each slow consumer still had ${fmtBytes(f.drainedBytesPerSlowClient)} queued when load ended, more than kernel socket buffers hold, ${unbounded}`, ev, caveats);
   }
   if (rttRise && !saturated) {
     return verdict('backpressure', 'fail', `${rttText} while ${behind} and none was dropped or disconnected: slow consumers hold up the server`, ev, caveats);
   }
   if (ft === undefined || !ft.ok) {
-    const why = ft === undefined ? noMemoryReason(input) : ft.reason;
-    return verdict('backpressure', 'inconclusive', `${behind} and none was shed, but server memory cannot be judged: ${why}`, ev, caveats);
+    return verdict('backpressure', 'inconclusive', `${behind} and none was shed, but server memory cannot be judged: ${ft === undefined ? noMemoryReason(input) : ft.reason}`, ev, caveats);
   }
-  if (ft.lowerPerMin > o.leakBudgetBytesPerMin) caveats.push(`server memory grows ${fmtRate(ft.slopePerMin)}, far less than the backlog (${fmtRate(backlogPerMin)}): see the leak verdict`);
+  if (ft.lowerPerMin > o.leakBudgetBytesPerMin) caveats.push(`server memory grows ${fmtRate(ft.slopePerMin)}, far less than the backlog (${fmtRate(f.backlogBytesPerMin)}): see the leak verdict`);
   return verdict('backpressure', 'pass', `${behind}, yet server memory did not grow with the backlog${rttText === '' ? ' and fast clients kept their RTT' : ''}: the server applies backpressure`, ev, caveats);
 }

@@ -35,7 +35,7 @@ export function zombieVerdict(input: VerdictInput): Verdict {
   };
   if (boundMs !== undefined) Object.assign(ev, { heartbeatMs: o.heartbeatMs!, reapBoundMs: boundMs });
   if (o.asleepMs !== undefined) ev['asleepMs'] = o.asleepMs;
-  const caveats = boundMs !== undefined ? [] : ['server heartbeat unknown: only "never closed" can be judged, not "closed too late" (pass the heartbeat interval to judge timing)'];
+  const caveats = boundMs !== undefined ? [] : ['server heartbeat unknown: only "never closed" can be judged, not "closed too late"; pass --server-heartbeat to judge timing'];
   const within = `within the ${fmtSec(o.runMs)} run`;
   const tooShort = boundMs !== undefined ? o.runMs < 2 * boundMs : o.runMs < MIN_RUN_MS;
 
@@ -47,7 +47,7 @@ export function zombieVerdict(input: VerdictInput): Verdict {
   }
   // Clients that vanished just before the end could not be reaped yet: only a majority counts.
   if (c.vanished > 0 && unreaped >= 0.5 * c.vanished && !tooShort) {
-    return verdict('zombie', 'fail', `at least ${unreaped} of ${c.vanished} vanished clients were still open at the end of the ${fmtSec(o.runMs)} run: the server reaps only some dead connections`, ev, caveats);
+    return verdict('zombie', 'fail', `${unreaped} of ${c.vanished} vanished clients were still open at the end of the ${fmtSec(o.runMs)} run: the server reaps only some dead connections`, ev, caveats);
   }
   if (boundMs !== undefined && o.asleepMs !== undefined && o.asleepMs > boundMs && c.woke_open > 0 && c.woke_open >= c.woke_closed) {
     return verdict('zombie', 'fail', `${c.woke_open} clients silent for ${fmtSec(o.asleepMs)} (> ${REAP_HEARTBEATS}× the ${fmtSec(o.heartbeatMs!)} heartbeat) woke to find their connection still open: the server does not reap silent peers`, ev, caveats);

@@ -25,7 +25,7 @@ test('memory growing with an unshed backlog fails', () => {
   assert.equal(v.status, 'fail');
   assert.equal(
     v.summary,
-    'server memory grows +40.0 MB/min while 20 slow consumers fell 108.0 MB behind (90% of what they were sent), and none was dropped or disconnected: the server buffers for slow consumers without bound',
+    'server memory grows +40.0 MB/min while 20 slow consumers fell 108.0 MB behind (90% of what the server owed them), and none was dropped or disconnected: the server buffers for slow consumers without bound',
   );
   assert.equal(v.evidence['memoryShareOfBacklog'], 0.864);
 });
@@ -39,13 +39,22 @@ test('shedding slow consumers passes', () => {
 test('a backlog with flat memory and steady RTT passes as real backpressure', () => {
   const v = backpressureVerdict(run(slowBehind(), { memory: mem(false) }));
   assert.equal(v.status, 'pass');
-  assert.equal(v.summary, '20 slow consumers fell 108.0 MB behind (90% of what they were sent), yet server memory did not grow with the backlog and fast clients kept their RTT: the server applies backpressure');
+  assert.equal(v.summary, '20 slow consumers fell 108.0 MB behind (90% of what the server owed them), yet server memory did not grow with the backlog and fast clients kept their RTT: the server applies backpressure');
+});
+
+test('megabytes per slow consumer still queued at the end fail even without a memory sampler', () => {
+  const held = profile(20, { bytes_expected: 900 * MB, bytes_received: 850 * MB, bytes_drained: 800 * MB });
+  const v = backpressureVerdict(run(held, { memorySource: undefined }));
+  assert.equal(v.status, 'fail');
+  assert.equal(v.summary, 'each slow consumer still had 40.0 MB queued when load ended, more than kernel socket buffers hold, and none was dropped or disconnected: the server buffers for slow consumers without bound');
+  assert.equal(v.evidence['backlogBytes'], 850 * MB);
+  assert.equal(v.evidence['neverDeliveredBytes'], 50 * MB);
 });
 
 test('fast clients slowing down behind unshed slow consumers fails, unless the generator lagged', () => {
   const v = backpressureVerdict(run(slowBehind(), { memory: mem(false), timeline: rttRise }));
   assert.equal(v.status, 'fail');
-  assert.equal(v.summary, "fast clients' RTT p99 rose from 8 ms to 200 ms while 20 slow consumers fell 108.0 MB behind (90% of what they were sent) and none was dropped or disconnected: slow consumers hold up the server");
+  assert.equal(v.summary, "fast clients' RTT p99 rose from 8 ms to 200 ms while 20 slow consumers fell 108.0 MB behind (90% of what the server owed them) and none was dropped or disconnected: slow consumers hold up the server");
   const lagging = rttRise.map((p) => ({ ...p, eventLoopP99Ms: 150 }));
   const w = backpressureVerdict(run(slowBehind(), { memory: mem(false), timeline: lagging }));
   assert.notEqual(w.status, 'fail');
@@ -57,13 +66,13 @@ test('no slow consumers, or slow consumers that kept up, are inconclusive', () =
   const keptUp = profile(20, { bytes_expected: 10 * MB, bytes_received: 10 * MB });
   const v = backpressureVerdict(run(keptUp, { memory: mem(false) }));
   assert.equal(v.status, 'inconclusive');
-  assert.equal(v.summary, 'slow consumers kept up (read 100% of what they were sent): nothing to buffer; lower --slow-read-rate or raise --push-rate');
+  assert.equal(v.summary, 'slow consumers kept up (read 100% of what the server owed them): nothing to buffer; lower --slow-read-rate or raise --push-rate');
 });
 
 test('without a memory sampler a backlog cannot be judged', () => {
   const v = backpressureVerdict(run(slowBehind(), { memorySource: undefined }));
   assert.equal(v.status, 'inconclusive');
-  assert.equal(v.summary, '20 slow consumers fell 108.0 MB behind (90% of what they were sent) and none was shed, but server memory cannot be judged: no server memory sampled: pass --server-pid, --server-metrics or --server-memory-url');
+  assert.equal(v.summary, '20 slow consumers fell 108.0 MB behind (90% of what the server owed them) and none was shed, but server memory cannot be judged: no server memory sampled: pass --server-pid, --server-metrics or --server-memory-url');
 });
 
 test('growth that returns after drain while slow consumers were buffered is not called a leak', () => {
