@@ -21,6 +21,7 @@ const HINTS: Record<string, string> = {
   '1007': 'the server rejects the payload encoding',
   '1008': 'the server closes clients by policy (auth or rate rules)',
   '4xxx': 'an application close code: see the server\'s protocol',
+  'content-type': 'the URL does not serve an event stream (wrong path, or an error page)',
 };
 
 /** Giveup causes from 'reconnect-giveup' events, e.g. "handshake status 401 x5" → { '401': {clients, tries} }. */
@@ -28,12 +29,15 @@ export function giveupCauses(input: VerdictInput): Map<string, { what: string; c
   const out = new Map<string, { what: string; clients: number; tries: number }>();
   for (const e of input.summary.events) {
     if (e.kind !== 'reconnect-giveup') continue;
-    const m = /^(handshake status|close code)\s+(\S+)(?:\s+x(\d+))?/.exec(e.detail);
-    const code = m === null ? e.detail : m[1] === 'close code' && /^4\d{3}$/.test(m[2]!) ? '4xxx' : m[2]!;
-    const what = m === null ? e.detail : `${m[1]} ${m[2]}`;
+    // ws-driver / stream-client write "<what> x<tries>", what = "handshake status 401",
+    // "close code 1008" or "response content-type text/html".
+    const t = /^(.*?)\s+x(\d+)$/.exec(e.detail);
+    const what = t !== null ? t[1]! : e.detail;
+    const m = /^(handshake status|close code)\s+(\S+)$/.exec(what);
+    const code = m === null ? (what.startsWith('response content-type') ? 'content-type' : what) : m[1] === 'close code' && /^4\d{3}$/.test(m[2]!) ? '4xxx' : m[2]!;
     const cur = out.get(code) ?? { what, clients: 0, tries: 0 };
     cur.clients++;
-    cur.tries = Math.max(cur.tries, m?.[3] !== undefined ? Number(m[3]) : 0);
+    cur.tries = Math.max(cur.tries, t !== null ? Number(t[2]) : 0);
     out.set(code, cur);
   }
   return out;
@@ -61,14 +65,14 @@ export function reconnectLoopVerdict(input: VerdictInput): Verdict {
     const top = [...causes.entries()].sort((a, b) => b[1].clients - a[1].clients)[0];
     const n = Math.max(giveups, [...causes.values()].reduce((s, c) => s + c.clients, 0));
     if (top === undefined) {
-      return verdict('reconnect-loop', 'fail', `${n} clients stopped reconnecting after the same deterministic failure repeated`, ev);
+      return verdict('reconnect-loop', 'fail', `${n} ${n === 1 ? 'client' : 'clients'} stopped reconnecting after the same deterministic failure repeated`, ev);
     }
     const [code, c] = top;
     const tries = c.tries > 0 ? ` ${c.tries} times in a row` : ' repeatedly';
     const others = causes.size > 1 ? ` (and ${causes.size - 1} other cause${causes.size > 2 ? 's' : ''})` : '';
     const hint = HINTS[code] !== undefined ? `: ${HINTS[code]}` : '';
     ev['topCause'] = c.what;
-    return verdict('reconnect-loop', 'fail', `${n} clients gave up after ${c.what}${tries}${others}; retrying will not fix it${hint}`, ev);
+    return verdict('reconnect-loop', 'fail', `${n} ${n === 1 ? 'client' : 'clients'} gave up after ${c.what}${tries}${others}; retrying will not fix it${hint}`, ev);
   }
   if (deterministic > 0 && t.counters.reconnects === 0) {
     return verdict('reconnect-loop', 'inconclusive', `${deterministic} deterministic failures (e.g. 401/403/1008) but no client reconnected, so a loop could not show`, ev);

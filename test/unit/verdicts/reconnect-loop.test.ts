@@ -20,13 +20,18 @@ test('clients giving up after the same 401 fail, with the cause and what to chec
 });
 
 test('give-up causes parse handshake statuses and close codes, 4xxx grouped', () => {
-  const s = summary({ events: [giveup('close code 1008 x3'), giveup('close code 4403 x5'), giveup('close code 4001 x5'), giveup('something else')] });
+  const s = summary({
+    events: [giveup('close code 1008 x3'), giveup('close code 4403 x5'), giveup('close code 4001 x5'), giveup('response content-type text/html x5'), giveup('something else')],
+  });
   const causes = giveupCauses(input({ summary: s }));
   assert.deepEqual([...causes.entries()], [
     ['1008', { what: 'close code 1008', clients: 1, tries: 3 }],
     ['4xxx', { what: 'close code 4403', clients: 2, tries: 5 }],
+    ['content-type', { what: 'response content-type text/html', clients: 1, tries: 5 }],
     ['something else', { what: 'something else', clients: 1, tries: 0 }],
   ]);
+  const v = reconnectLoopVerdict(input({ summary: summary({ events: [giveup('response content-type text/html x5')] }) }));
+  assert.equal(v.summary, '1 client gave up after response content-type text/html 5 times in a row; retrying will not fix it: the URL does not serve an event stream (wrong path, or an error page)');
 });
 
 test('a giveup counter without events still fails', () => {
