@@ -2,7 +2,7 @@
 // without bound (memory grows with it, fast clients slow down) instead of shedding them?
 import type { ProfileMetrics, Verdict } from '../result.js';
 import { median } from '../stats.js';
-import { fmtBytes, fmtPct, fmtRate, verdict } from './format.js';
+import { count, fmtBytes, fmtPct, fmtRate, verdict } from './format.js';
 import { generatorSaturated } from './generator-saturated.js';
 import { resolveOptions, type VerdictInput } from './input.js';
 import { noMemoryReason } from './leak.js';
@@ -73,10 +73,10 @@ export function backpressureVerdict(input: VerdictInput): Verdict {
     rttP99ControlMs: drift?.controlMs ?? NaN,
     rttP99LateMs: drift?.lateMs ?? NaN,
   };
-  const behind = `${slow.clients} slow consumers fell ${fmtBytes(f.backlogBytes)} behind (${fmtPct(f.backlogFraction)} of what the server owed them)`;
+  const behind = `${count(slow.clients, 'slow consumer')} fell ${fmtBytes(f.backlogBytes)} behind (${fmtPct(f.backlogFraction)} of what the server owed them)`;
   if (f.bytesExpected === 0) return verdict('backpressure', 'inconclusive', 'not judged: slow consumers were sent nothing to fall behind on (does the target push to subscribers?)', ev);
   if (f.slowEndedByServer > 0 || f.slowSeqGaps > 0) {
-    const how = [f.slowEndedByServer > 0 ? `${f.slowEndedByServer} disconnected` : '', f.slowSeqGaps > 0 ? `${f.slowSeqGaps} gaps in their push sequence (dropped messages)` : ''];
+    const how = [f.slowEndedByServer > 0 ? `${f.slowEndedByServer} disconnected` : '', f.slowSeqGaps > 0 ? `${count(f.slowSeqGaps, 'gap')} in their push sequence (dropped messages)` : ''];
     return verdict('backpressure', 'pass', `the server sheds slow consumers instead of buffering: ${how.filter((x) => x !== '').join(', ')}`, ev);
   }
   if (f.backlogFraction < MIN_BACKLOG_FRACTION) {

@@ -60,3 +60,8 @@ export function verdict(
   }
   return caveats.length > 0 ? { id, status, summary, evidence: clean, caveats } : { id, status, summary, evidence: clean };
 }
+
+/** "1 client", "3 clients": a count with its noun in the right number. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

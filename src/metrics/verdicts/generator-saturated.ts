@@ -1,7 +1,7 @@
 // Verdict "generator-saturated": the load generator itself lagged (event-loop delay or late
 // sends), so every latency figure and latency-based verdict of the run is untrustworthy.
 import type { Verdict } from '../result.js';
-import { fmtPct, verdict } from './format.js';
+import { count, fmtPct, verdict } from './format.js';
 import { resolveOptions, type VerdictInput } from './input.js';
 import { maxOf } from './extremes.js';
 
@@ -44,7 +44,7 @@ export function generatorSaturatedVerdict(input: VerdictInput): Verdict {
       ev,
     );
   }
-  const caveats = over.length > 0 ? [`${over.length} isolated ticks had event-loop p99 over ${o.eventLoopBoundMs} ms (GC pauses?)`] : [];
+  const caveats = over.length > 0 ? [`${count(over.length, 'isolated tick')} had event-loop p99 over ${o.eventLoopBoundMs} ms (GC pauses?)`] : [];
   return verdict(
     'generator-saturated',
     'pass',

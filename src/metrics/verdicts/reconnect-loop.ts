@@ -1,7 +1,7 @@
 // Verdict "reconnect-loop": clients that gave up after the same deterministic failure repeated
 // (401/403/404/426 handshakes, 1008/4xxx closes), as opposed to transient failures that recovered.
 import type { Verdict } from '../result.js';
-import { fmtPct, verdict } from './format.js';
+import { count, fmtPct, verdict } from './format.js';
 import type { VerdictInput } from './input.js';
 
 /** Handshake statuses and close codes that fail the same way on every retry (workers/reconnect.ts). */
@@ -75,14 +75,14 @@ export function reconnectLoopVerdict(input: VerdictInput): Verdict {
     return verdict('reconnect-loop', 'fail', `${n} ${n === 1 ? 'client' : 'clients'} gave up after ${c.what}${tries}${others}; retrying will not fix it${hint}`, ev);
   }
   if (deterministic > 0 && t.counters.reconnects === 0) {
-    return verdict('reconnect-loop', 'inconclusive', `${deterministic} deterministic failures (e.g. 401/403/1008) but no client reconnected, so a loop could not show`, ev);
+    return verdict('reconnect-loop', 'inconclusive', `${count(deterministic, 'deterministic failure')} (e.g. 401/403/1008) but no client reconnected, so a loop could not show`, ev);
   }
   if (deterministic > 0) {
     const attempted = t.counters.conn_attempted;
     const share = attempted > 0 ? deterministic / attempted : 0;
     ev['deterministicShareOfAttempts'] = share;
     const caveats = share >= 0.05 ? [`${fmtPct(share)} of ${attempted} connection attempts were refused that way: not a loop, but worth a look`] : [];
-    return verdict('reconnect-loop', 'pass', `${deterministic} deterministic failures, but every client got through before giving up: no loop`, ev, caveats);
+    return verdict('reconnect-loop', 'pass', `${count(deterministic, 'deterministic failure')}, but every client got through before giving up: no loop`, ev, caveats);
   }
   const retried = t.counters.reconnects > 0 ? ' were retried' : ' occurred';
   const recovered = transient > 0 ? `; ${transient} transient failures (503, 1006, 1011, …)${retried}` : '';

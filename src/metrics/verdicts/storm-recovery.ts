@@ -2,7 +2,7 @@
 // 95% of them were connected again, what failed meanwhile, and the server memory spike.
 import type { Verdict } from '../result.js';
 import { median } from '../stats.js';
-import { fmtBytes, fmtPct, fmtSec, verdict } from './format.js';
+import { count, fmtBytes, fmtPct, fmtSec, verdict } from './format.js';
 import { bucketQuantileUs, resolveOptions, type VerdictInput } from './input.js';
 import { maxOf, minOf } from './extremes.js';
 
@@ -83,7 +83,7 @@ export function stormRecoveryVerdict(input: VerdictInput): Verdict {
   };
   for (const [s, n] of failedStatuses.slice(0, 3)) ev[`failedStatus_${s}`] = n;
   if (outcomes.length === 0) {
-    return verdict('storm-recovery', 'inconclusive', `${times.length} storms, but too few storm clients were connected before them (or no ticks after) to follow recovery`, ev);
+    return verdict('storm-recovery', 'inconclusive', `${count(times.length, 'storm')}, but too few storm clients were connected before them (or no ticks after) to follow recovery`, ev);
   }
   // Worst storm: one that never recovered (lowest share back), else the slowest.
   const score = (x: StormOutcome): number => (Number.isNaN(x.recoveryMs) ? Infinity : x.recoveryMs);
@@ -94,7 +94,7 @@ export function stormRecoveryVerdict(input: VerdictInput): Verdict {
     lowestDipFraction: minOf(outcomes.map((x) => x.dipFraction)),
     memorySpikeBytes: maxOf(outcomes.map((x) => x.memorySpikeBytes).filter(Number.isFinite)),
   });
-  const failures = storm.counters.conn_failed > 0 ? `; ${storm.counters.conn_failed} failed attempts${failedStatuses[0] !== undefined ? `, mostly ${failedStatuses[0][0]}` : ''}` : '';
+  const failures = storm.counters.conn_failed > 0 ? `; ${count(storm.counters.conn_failed, 'failed attempt')}${failedStatuses[0] !== undefined ? `, mostly ${failedStatuses[0][0]}` : ''}` : '';
   const caveats = ['recovery times come from the 1 s timeline: ±1 s'];
   if (Number.isNaN(worst.recoveryMs)) {
     if (worst.windowMs < o.stormRecoveryBudgetMs) {

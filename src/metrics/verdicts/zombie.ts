@@ -1,7 +1,7 @@
 // Verdict "zombie": silent clients (asleep or vanished without a close frame) the server never
 // closed, or closed far beyond its heartbeat. Reads the sleepy profile's counters and liveness.
 import type { Verdict } from '../result.js';
-import { fmtSec, verdict } from './format.js';
+import { count, fmtSec, verdict } from './format.js';
 import { resolveOptions, type VerdictInput } from './input.js';
 
 /** A silent peer should be gone within a few heartbeats: ws's example reaps in 2, we allow 3. */
@@ -41,16 +41,16 @@ export function zombieVerdict(input: VerdictInput): Verdict {
 
   if (c.vanished > 0 && c.vanished_reaped === 0) {
     if (tooShort) {
-      return verdict('zombie', 'inconclusive', `${c.vanished} vanished clients were not closed ${within}, but the run is too short to expect it`, ev, caveats);
+      return verdict('zombie', 'inconclusive', `${count(c.vanished, 'vanished client')} ${c.vanished === 1 ? 'was' : 'were'} not closed ${within}, but the run is too short to expect it`, ev, caveats);
     }
-    return verdict('zombie', 'fail', `${c.vanished} vanished clients were never closed by the server ${within}: dead connections pile up (no heartbeat reaping)`, ev, caveats);
+    return verdict('zombie', 'fail', `${count(c.vanished, 'vanished client')} ${c.vanished === 1 ? 'was' : 'were'} never closed by the server ${within}: dead connections pile up (no heartbeat reaping)`, ev, caveats);
   }
   // Clients that vanished just before the end could not be reaped yet: only a majority counts.
   if (c.vanished > 0 && unreaped >= 0.5 * c.vanished && !tooShort) {
     return verdict('zombie', 'fail', `${unreaped} of ${c.vanished} vanished clients were still open at the end of the ${fmtSec(o.runMs)} run: the server reaps only some dead connections`, ev, caveats);
   }
   if (boundMs !== undefined && o.asleepMs !== undefined && o.asleepMs > boundMs && c.woke_open > 0 && c.woke_open >= c.woke_closed) {
-    return verdict('zombie', 'fail', `${c.woke_open} clients silent for ${fmtSec(o.asleepMs)} (> ${REAP_HEARTBEATS}× the ${fmtSec(o.heartbeatMs!)} heartbeat) woke to find their connection still open: the server does not reap silent peers`, ev, caveats);
+    return verdict('zombie', 'fail', `${count(c.woke_open, 'client')} silent for ${fmtSec(o.asleepMs)} (> ${REAP_HEARTBEATS}× the ${fmtSec(o.heartbeatMs!)} heartbeat) woke to find their connection still open: the server does not reap silent peers`, ev, caveats);
   }
   if (boundMs !== undefined && live.count > 0 && live.p90Ms > boundMs) {
     return verdict('zombie', 'fail', `the server took ${fmtSec(live.p90Ms)} (p90) to close silent clients, beyond ${REAP_HEARTBEATS}× its ${fmtSec(o.heartbeatMs!)} heartbeat`, ev, caveats);
