@@ -15,8 +15,8 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n|\r/g, ' ')
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
     .replace(/[\\`*_[\]|~]/g, '\\$&')
-    .replace(/^(\s*)([#+-])/, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+    .replace(/^(\s*)([#+-])(?=[\s#]|$)/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2');
 }
 
 /** An inline code span that cannot close early or split a table row. */
@@ -40,7 +40,7 @@ export function renderMarkdownSummary(summary: RunSummary): string {
   const out: string[] = [
     `## ${ICON[outcome.status]} soakstorm ${e(summary.runId)}: ${word}`,
     '',
-    `${e(summary.target.driver)} · ${code(summary.target.url)} · ${fmtDuration(summary.durationMs)} · ${e(summary.status)} (${e(summary.stopReason)})`,
+    `${e(summary.target.driver)} · ${e(summary.target.url)} · ${fmtDuration(summary.durationMs)} · ${e(summary.status)} (${e(summary.stopReason)})`,
   ];
   if (outcome.reasons.length > 0) out.push('', ...outcome.reasons.map((r) => `- ${e(r)}`));
   if (summary.verdicts.length > 0) {
