@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseThreshold, parseThresholds, ThresholdError } from '../../src/metrics/thresholds.js';
 import { SoakstormOptionErrors } from '../../src/errors.js';
+import { ERROR_CODES, HISTOGRAMS } from '../../src/protocol.js';
 
 test('parses every documented form into base units', () => {
   const cases: [string, string, number, string][] = [
@@ -64,9 +65,9 @@ test('bad expressions name the mistake', () => {
     ['closes.4001<1%', 'bad threshold "closes.4001<1%": close code 4001 is not counted on its own (use closes.4xxx)'],
     ['closes.abc<1%', 'bad threshold "closes.abc<1%": unknown close code "abc" (use a code such as 1006, 3xxx, 4xxx, other or total)'],
     ['drops.often<1%', 'bad threshold "drops.often<1%": unknown metric "drops.often" (use drops.rate or drops.total)'],
-    ['errors.EWHAT<1', 'bad threshold "errors.EWHAT<1": unknown error code "EWHAT" (use total or one of ECONNREFUSED, ECONNRESET, ETIMEDOUT, EPIPE, EADDRNOTAVAIL, EADDRINUSE, EHOSTUNREACH, EMFILE, HANDSHAKE_TIMEOUT, UNEXPECTED_RESPONSE, PROTOCOL, other)'],
+    ['errors.EWHAT<1', `bad threshold "errors.EWHAT<1": unknown error code "EWHAT" (use total or one of ${ERROR_CODES.join(', ')})`],
     ['connections.open<5', 'bad threshold "connections.open<5": unknown metric "connections.open" (did you mean connections.failed?)'],
-    ['latency.p99<5ms', 'bad threshold "latency.p99<5ms": unknown metric "latency.p99" (known: rtt, rttRaw, connect, sendLateness, lag, lifetime, reconnect, liveness, closes, errors, drops, reorders, duplicates, connections.failed, server.memory.slope, verdict.<id>)'],
+    ['latency.p99<5ms', `bad threshold "latency.p99<5ms": unknown metric "latency.p99" (known: ${HISTOGRAMS.join(', ')}, closes, errors, drops, reorders, duplicates, connections.failed, server.memory.slope, verdict.<id>)`],
   ];
   for (const [expr, message] of cases) {
     assert.throws(() => parseThreshold(expr), (err: unknown) => {
