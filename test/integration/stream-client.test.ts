@@ -43,8 +43,10 @@ for (const format of ['sse', 'ndjson'] as const) {
     assert.deepEqual(s.totals.statuses, { '200': CLIENTS });
     assert.deepEqual(s.totals.errors, {});
     assert.deepEqual(s.totals.closeCodes, [], 'streams have no close codes');
-    // Server truth: what the lab wrote is what the clients counted, and nothing went missing.
-    assert.equal(c.msgs_received, lab.stats.pushesSent - sentBefore);
+    // Server truth: what the lab wrote is what the clients counted, but for the pushes still in
+    // flight when the run closed the streams (at 20/s, one or two per client).
+    const inFlight = lab.stats.pushesSent - sentBefore - c.msgs_received;
+    assert.ok(inFlight >= 0 && inFlight <= 2 * CLIENTS, `lab sent ${lab.stats.pushesSent - sentBefore}, clients got ${c.msgs_received}`);
     assert.ok(c.msgs_received > CLIENTS * 20, `received ${c.msgs_received}`);
     assert.equal(c.push_received, c.msgs_received);
     assert.deepEqual([c.seq_gaps, c.seq_reorders, c.seq_duplicates, c.parse_errors], [0, 0, 0, 0]);

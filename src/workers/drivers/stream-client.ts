@@ -12,6 +12,7 @@
 // and a wrong SSE content-type give up after reconnectMaxTries identical failures; SSE 204 means
 // "do not reconnect" (WHATWG §9.2). For SSE, a server `retry:` hint replaces --reconnect-base in
 // the chosen policy's shape (fixed waits the hint, exp doubles from it, immediate stays 0).
+import { performance } from 'node:perf_hooks';
 import { COUNTER, PROFILES, type ProfileOptions } from '../../protocol.js';
 import type { SimClient } from '../sim-client.js';
 import type { WorkerContext } from '../context.js';
@@ -19,9 +20,12 @@ import { END, backoffMs, isDeterministic } from '../reconnect.js';
 import { SeqWindow } from '../seq-window.js';
 import type { Rng } from '../../scenarios/random.js';
 import { HttpStream, type StreamFormat } from './http-stream.js';
-import { STREAM_HANDLERS } from './stream-record.js';
-import { PROBE_MS, onStreamOpen, profileDue } from './stream-profiles.js';
-import { END_CONTENT_TYPE, PHASE, P_SLEEPY, STREAM_STATE } from './stream-state.js';
+import { STREAM_HANDLERS, settleBytes } from './stream-record.js';
+import { onStreamOpen, profileDue } from './stream-profiles.js';
+import { END_CONTENT_TYPE, PHASE, P_SLEEPY, P_SLOW, STREAM_STATE } from './stream-state.js';
+
+/** A resumed reader that received nothing for this long has read everything that was waiting. */
+const QUIET_MS = 200;
 
 /**
  * The stream URL a client subscribes to: the plan URL plus `rate` and `size` from the push options
@@ -63,6 +67,8 @@ export class StreamClient implements SimClient {
   lastEventChunk = -1;
   lastEventMs = 0;
   lastHeartbeatMs = 0;
+  /** Lag of the last event with a ts, ms (Infinity before one). */
+  lastLagMs = Infinity;
   events = 0;
   parseSamples = 0;
 
@@ -76,8 +82,11 @@ export class StreamClient implements SimClient {
   vanishes = 0;
   /** The server ended the stream while we slept: counted as woke-closed at the next wake. */
   closedInSleep = false;
-  /** Resumed at the end of the run to see whether the server ended the stream while we slept. */
-  probing = false;
+  /** Resumed at the end of the run to read what waited (BYTES_DRAINED) and see what the server did. */
+  settling = false;
+  settleStartMs = 0;
+  /** BYTES_EXPECTED was recorded for this connection (at its end or when settling began). */
+  bytesSettled = false;
   budgetBytes = 0;
   lastRefillMs = 0;
   nextStorm = 0;
@@ -109,14 +118,24 @@ export class StreamClient implements SimClient {
     return !this.stream.active;
   }
 
+  /** End of run: paused readers (slow, sleeping, vanished) read at full speed what waited for them. */
+  beginStop(): void {
+    if (this.state !== STREAM_STATE.OPEN || (this.p !== P_SLOW && this.p !== P_SLEEPY && !this.stream.paused)) return;
+    const nowMs = performance.now();
+    this.settling = true;
+    this.settleStartMs = nowMs;
+    settleBytes(this, nowMs); // the backlog is what was owed before this drain
+    this.stream.resume();
+  }
+
+  isSettled(nowMs: number): boolean {
+    if (!this.settling || !this.stream.active) return true;
+    const s = this.stream;
+    // Caught up: quiet, or reading pushes that are fresh again (a live stream is never quiet).
+    return nowMs - Math.max(this.settleStartMs, s.chunkAtMs) > QUIET_MS || (s.chunkAtMs > this.settleStartMs && this.lastLagMs < QUIET_MS);
+  }
+
   stop(): void {
-    if (this.p === P_SLEEPY && this.phase !== PHASE.AWAKE && this.state === STREAM_STATE.OPEN) {
-      // Read what waited behind the pause first: did the server end this stream while we slept?
-      this.probing = true;
-      this.stream.resume();
-      setTimeout(() => this.kill(), PROBE_MS); // once per sleeping client, at the end of the run
-      return;
-    }
     this.kill();
   }
 
@@ -160,8 +179,11 @@ export class StreamClient implements SimClient {
     this.lastEventChunk = -1;
     this.lastEventMs = 0;
     this.lastHeartbeatMs = 0;
+    this.lastLagMs = Infinity;
     this.events = 0;
     this.parseSamples = 0;
+    this.bytesSettled = false;
+    this.settling = false;
     // Seqs restart per connection on NDJSON; SSE resumes after Last-Event-ID, and a new baseline
     // keeps a server that does not resume from looking like it dropped everything in between.
     this.seqWindow.reset();

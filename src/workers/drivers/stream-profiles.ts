@@ -9,8 +9,8 @@
 // asleep (socket still reading) is SERVER_CLOSED_ASLEEP with an exact liveness figure (asleep →
 // end); an end found within WAKE_SETTLE_MS of waking is SERVER_CLOSED_ASLEEP + WOKE_CLOSED with no
 // liveness figure (when the server gave up is unknown); still open after that is WOKE_OPEN. At the
-// end of the run, sleeping and vanished streams are resumed for PROBE_MS first, so an end the server
-// sent long ago is still counted (SERVER_CLOSED_ASLEEP, VANISHED_REAPED; no liveness, no lifetime).
+// end of the run, sleeping and vanished streams are resumed first (StreamClient.beginStop), so an
+// end the server sent long ago still counts (SERVER_CLOSED_ASLEEP, VANISHED_REAPED; no liveness, no lifetime).
 import { COUNTER } from '../../protocol.js';
 import { H } from '../recorder.js';
 import { stormTimeMs } from '../profiles/reconnect-storm.js';
@@ -21,8 +21,6 @@ import { PHASE, P_SLEEPY, P_SLOW, P_STORM } from './stream-state.js';
 const REFILL_MS = 100;
 /** After waking, an end arriving within this long was waiting in our buffers: the server ended us asleep. */
 export const WAKE_SETTLE_MS = 1000;
-/** At the end of the run, paused sleepers read this long before they are closed (see header). */
-export const PROBE_MS = 500;
 
 function jittered(c: StreamClient, spanMs: number): number {
   const j = c.ctx.plan.profile.sleepJitterPct / 100;
@@ -78,6 +76,7 @@ export function profileDue(c: StreamClient, nowMs: number): number {
 
 /** Slow readers spend their budget per chunk and stop reading when it is gone. */
 export function onSlowChunk(c: StreamClient, bytes: number): void {
+  if (c.settling) return;
   c.budgetBytes -= bytes;
   if (c.budgetBytes <= 0 && !c.stream.paused) c.stream.pause();
 }
@@ -125,7 +124,7 @@ export function onStreamEndProfile(c: StreamClient, nowMs: number): boolean {
   if (c.phase === PHASE.ASLEEP || c.phase === PHASE.VANISHED) {
     r.add(c.p, COUNTER.SERVER_CLOSED_ASLEEP, 1);
     if (c.phase === PHASE.VANISHED) r.add(c.p, COUNTER.VANISHED_REAPED, 1);
-    if (c.probing) return false;
+    if (c.settling) return false;
     r.record(H.liveness, c.p, (nowMs - c.asleepAtMs) * 1000);
     if (c.phase === PHASE.ASLEEP) c.closedInSleep = true; // noticed at wake-up (StreamClient.connect counts WOKE_CLOSED)
     return true;

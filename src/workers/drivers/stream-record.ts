@@ -56,6 +56,7 @@ export const STREAM_HANDLERS: HttpStreamHandlers<StreamClient> = {
     const c = s.user;
     c.chunkNo++;
     c.ctx.recorder.add(c.p, COUNTER.BYTES_RECEIVED, bytes);
+    if (c.settling) c.ctx.recorder.add(c.p, COUNTER.BYTES_DRAINED, bytes);
     if (c.p === P_SLOW) onSlowChunk(c, bytes);
   },
 
@@ -76,7 +77,10 @@ export const STREAM_HANDLERS: HttpStreamHandlers<StreamClient> = {
     const st = s.seqTs;
     if (!st.hasSeq && !st.hasTs) return;
     r.add(p, COUNTER.PUSH_RECEIVED, 1);
-    if (st.hasTs) r.record(H.lag, p, (c.ctx.toEpochMs(atMs) - st.ts) * 1000);
+    if (st.hasTs) {
+      c.lastLagMs = c.ctx.toEpochMs(atMs) - st.ts;
+      r.record(H.lag, p, c.lastLagMs * 1000);
+    }
     if (!st.hasSeq) return;
     const w = c.seqWindow;
     const result = w.observe(st.seq);
@@ -143,12 +147,19 @@ function countError(c: StreamClient, reason: StreamEndReason, code: string): voi
 
 /** End of an open stream: seqs still missing are lost; the bytes the server owed are tallied. */
 export function settleConnection(c: StreamClient, nowMs: number): void {
-  const r = c.ctx.recorder;
   const lost = c.seqWindow.flush();
-  if (lost > 0) r.add(c.p, COUNTER.SEQ_GAPS, lost);
-  if (c.knownRate) {
-    // Payload bytes only: framing (SSE field names, line ends) is counted in BYTES_RECEIVED but not here.
-    const { pushRate, pushBytes } = c.ctx.plan.profile;
-    r.add(c.p, COUNTER.BYTES_EXPECTED, ((nowMs - c.openedAtMs) / 1000) * pushRate * pushBytes);
-  }
+  if (lost > 0) c.ctx.recorder.add(c.p, COUNTER.SEQ_GAPS, lost);
+  settleBytes(c, nowMs);
+}
+
+/**
+ * Records once per connection what the server owed since the stream opened (pushRate × pushBytes
+ * × time), when the URL asked for that rate. Payload bytes only: SSE field names and line ends are
+ * in BYTES_RECEIVED but not here, so a healthy SSE stream receives a little more than expected.
+ */
+export function settleBytes(c: StreamClient, nowMs: number): void {
+  if (!c.knownRate || c.bytesSettled) return;
+  c.bytesSettled = true;
+  const { pushRate, pushBytes } = c.ctx.plan.profile;
+  c.ctx.recorder.add(c.p, COUNTER.BYTES_EXPECTED, ((nowMs - c.openedAtMs) / 1000) * pushRate * pushBytes);
 }
