@@ -50,8 +50,12 @@ function profileBlock(m: ProfileMetrics, seconds: number): string[] {
     lines.push(`pushes       received ${num(c.push_received)}  lost ${num(c.seq_gaps)}  reordered ${num(c.seq_reorders)}  duplicated ${num(c.seq_duplicates)}  heartbeats ${num(c.heartbeats)}`);
   }
   if (c.bytes_expected > 0) {
-    const backlog = Math.max(0, c.bytes_expected - c.bytes_received);
-    lines.push(`backlog      server owed ${bytes(c.bytes_expected)}, delivered ${bytes(c.bytes_received)}: ${bytes(backlog)} held by the server, the kernel or dropped`);
+    const delivered = c.bytes_received - c.bytes_drained;
+    const backlog = Math.max(0, c.bytes_expected - delivered);
+    lines.push(
+      `backlog      server owed ${bytes(c.bytes_expected)}, read during the run ${bytes(delivered)}: ${bytes(backlog)} held by the server, the kernel or dropped` +
+        (c.bytes_drained > 0 ? `; ${bytes(c.bytes_drained)} drained at the end` : ''),
+    );
   }
   if (c.sleeps > 0) {
     lines.push(
