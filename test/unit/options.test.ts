@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveRunOptions } from '../../src/cli/options.js';
+import { SoakstormError } from '../../src/errors.js';
+
+const URL = 'ws://127.0.0.1:9/';
+
+function config(data: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'soakstorm-config-')), 'soak.json');
+  writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
+  return path;
+}
+
+test('precedence: defaults < config file < SOAKSTORM_* env < flags', () => {
+  const file = config({ clients: 300, rate: 4, mix: 'fast=50,slow=50', rampUp: '20s' });
+  const env = { SOAKSTORM_RATE: '6', SOAKSTORM_RAMP_UP: '9s' };
+  const { options } = resolveRunOptions(URL, { config: file, rampUp: '3s' }, env, 'id');
+  assert.equal(options.durationMs, 30_000, 'default');
+  assert.equal(options.clients, 300, 'config over default');
+  assert.deepEqual(options.mix, [50, 50, 0, 0], 'config over default');
+  assert.equal(options.profile.ratePerSec, 6, 'env over config');
+  assert.equal(options.rampUpMs, 3000, 'flag over env and config');
+});
+
+test('profile options come from the CLI or the config file', () => {
+  const file = config({ awake: '10s', asleep: '30s', vanish: 25, stormAt: '30s,90s', reconnect: 'immediate', threshold: ['rtt.p99<250ms'] });
+  const { options } = resolveRunOptions(URL, { config: file, duration: '2m', mix: 'fast=50,sleepy=25,storm=25' }, {}, 'id');
+  assert.equal(options.profile.awakeMs, 10_000);
+  assert.equal(options.profile.asleepMs, 30_000);
+  assert.equal(options.profile.vanishPct, 25);
+  assert.deepEqual(options.profile.stormAtMs, [30_000, 90_000]);
+  assert.equal(options.profile.reconnect, 'immediate');
+  assert.deepEqual(options.thresholds, ['rtt.p99<250ms']);
+});
+
+test('config file problems are one line naming the file and the fix', () => {
+  const bad = config('{ "clients": 10,');
+  assert.throws(() => resolveRunOptions(URL, { config: bad }, {}, 'id'), (err: SoakstormError) => err.exitCode === 2 && err.message.startsWith(`config file ${bad} is not valid JSON (`));
+  const unknown = config({ clients: 10, clientz: 5 });
+  assert.throws(() => resolveRunOptions(URL, { config: unknown }, {}, 'id'), {
+    message: `config file ${unknown} has unknown option "clientz". Keys are camelCase flag names, e.g. "clients", "rampUp".`,
+  });
+  assert.throws(() => resolveRunOptions(URL, { config: '/nonexistent/soak.json' }, {}, 'id'), {
+    message: 'cannot read config file /nonexistent/soak.json (ENOENT). Check the path given to --config.',
+  });
+});
+
+test('incoherent combinations are refused with the reason', () => {
+  assert.throws(() => resolveRunOptions(URL, { mix: 'fast=50,storm=50' }, {}, 'id'), {
+    message: '--mix has storm clients but no storm is set (got "fast=50,storm=50"). Add --storm-at 30s or --storm-every 1m.',
+  });
+  assert.throws(() => resolveRunOptions(URL, { serverPid: '12', serverMetrics: 'http://127.0.0.1:1/metrics' }, {}, 'id'), {
+    message: '--server-pid, --server-metrics and --server-memory-url are alternatives (got more than one). Give one memory source.',
+  });
+  assert.throws(() => resolveRunOptions('http://127.0.0.1:9/sse', {}, {}, 'id'), {
+    message: 'an http URL needs a stream protocol (got "http://127.0.0.1:9/sse"). Use sse+http://… or ndjson+http://…, or add --protocol sse|ndjson.',
+  });
+  const { options } = resolveRunOptions('sse+http://127.0.0.1:9/sse', {}, {}, 'id');
+  assert.equal(options.driver, 'sse');
+  assert.equal(options.url, 'http://127.0.0.1:9/sse');
+});
