@@ -17,7 +17,9 @@ const fmtT = (s: number): string => (s >= 120 ? `${Math.round(s / 60)}m` : `${Ma
 /** Phase bands: one per contiguous run of ticks in the same phase. */
 export function phaseBands(timeline: TimelinePoint[]): Band[] {
   const bands: Band[] = [];
-  let prevT = 0;
+  // A tick's t is its end; the first tick began one tick earlier (baseline ticks have t < 0).
+  const first = timeline[0]?.t ?? 0;
+  let prevT = first - (timeline.length > 1 ? timeline[1]!.t - first : 1);
   for (const p of timeline) {
     const last = bands[bands.length - 1];
     if (last && last.label === p.phase) last.to = p.t;
@@ -33,8 +35,9 @@ function markers(summary: RunSummary): Marker[] {
 
 function perSecond(timeline: TimelinePoint[], pick: (p: TimelinePoint) => number): [number, number | null][] {
   return timeline.map((p, i) => {
-    const dt = i === 0 ? p.t : p.t - timeline[i - 1]!.t;
-    return [p.t, dt > 0 ? pick(p) / dt : null];
+    const dt = i === 0 ? 1 : p.t - timeline[i - 1]!.t;
+    // A stub tick (the run's last fraction of a second) would turn a handful of events into a spike.
+    return [p.t, dt >= 0.25 ? pick(p) / dt : null];
   });
 }
 
@@ -58,7 +61,7 @@ export function timeCharts(summary: RunSummary, timeline: TimelinePoint[]): Safe
       { name: 'sent', color: PALETTE[0]!, points: perSecond(timeline, (p) => p.sent) },
       { name: 'received', color: PALETTE[2]!, points: perSecond(timeline, (p) => p.received) },
     ] }),
-    lineChart({ ...base, id: 'errors', title: 'Errors, failed connects and closes per second', yFormat: fmtRate, series: closeSeries(timeline) }),
+    lineChart({ ...base, id: 'errors', title: 'Errors, failed connects and closes per tick', yFormat: fmtCount, series: closeSeries(timeline) }),
   ];
   const mem = memoryChart(summary, timeline, base);
   if (mem) charts.push(mem);
@@ -74,14 +77,17 @@ function closeSeries(timeline: TimelinePoint[]): Series[] {
   for (const p of timeline) for (const [code, n] of Object.entries(p.closes)) totals.set(code, (totals.get(code) ?? 0) + n);
   const codes = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([c]) => c);
   return [
-    { name: 'errors', color: PALETTE[1]!, points: perSecond(timeline, (p) => p.errors) },
-    { name: 'failed connects', color: PALETTE[7]!, points: perSecond(timeline, (p) => p.failed), dashed: true },
-    ...codes.map((code, i): Series => ({ name: `close ${code}`, color: PALETTE[[0, 2, 3, 4, 5][i]!]!, points: perSecond(timeline, (p) => p.closes[code] ?? 0) })),
+    { name: 'errors', color: PALETTE[1]!, points: timeline.map((p) => [p.t, p.errors]) },
+    { name: 'failed connects', color: PALETTE[7]!, points: timeline.map((p) => [p.t, p.failed]), dashed: true },
+    ...codes.map((code, i): Series => ({ name: `close ${code}`, color: PALETTE[[0, 2, 3, 4, 5][i]!]!, points: timeline.map((p) => [p.t, p.closes[code] ?? 0]) })),
   ];
 }
 
 function memoryChart(summary: RunSummary, timeline: TimelinePoint[], base: { bands: Band[]; markers: Marker[]; xFormat: (x: number) => string; xLabel: string }): SafeHtml | undefined {
-  const keys = [...new Set(timeline.flatMap((p) => Object.keys(p.server ?? {})))];
+  const all = [...new Set(timeline.flatMap((p) => Object.keys(p.server ?? {})))];
+  // `bytes` repeats whichever metric the sampler chose (often rssBytes): draw each curve once.
+  const same = (a: string, b: string): boolean => timeline.every((p) => p.server?.[a] === p.server?.[b]);
+  const keys = all.filter((k, i) => !all.slice(0, i).some((prev) => same(prev, k)));
   if (keys.length === 0) return undefined;
   const series: Series[] = keys.map((k, i) => ({ name: k, color: PALETTE[i % PALETTE.length]!, points: timeline.map((p) => [p.t, p.server?.[k] ?? null]) }));
   const slope = summary.verdicts.find((v) => v.id === 'leak')?.evidence['slopeBytesPerMin'];
