@@ -43,7 +43,10 @@ const METRICS: Record<CompareKey, MetricDef> = {
     const all = sum(s.totals.closeCodes.map((r) => r.count));
     return all > 0 ? sum(s.totals.closeCodes.filter((r) => r.code === '1006').map((r) => r.count)) / all : null;
   } },
-  'msgs.rate': { kind: 'throughput', higherIsBetter: true, tolerance: { relative: 0.1, absolute: 1 }, read: (s) => (s.durationMs > 0 ? s.totals.counters.msgs_received / (s.durationMs / 1000) : null) },
+  'msgs.rate': { kind: 'throughput', higherIsBetter: true, tolerance: { relative: 0.1, absolute: 1 }, read: (s) => {
+    const ms = s.loadMs > 0 ? s.loadMs : s.durationMs; // loadMs is absent from early schema-1 files
+    return ms > 0 ? s.totals.counters.msgs_received / (ms / 1000) : null;
+  } },
   'server.memory.slope': { kind: 'slope', higherIsBetter: false, tolerance: { relative: 0.1, absolute: 256 * 1024 }, read: (s) => {
     const v = s.verdicts.find((x) => x.id === 'leak')?.evidence['slopeBytesPerMin'];
     return typeof v === 'number' && Number.isFinite(v) ? v : null;

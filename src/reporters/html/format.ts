@@ -77,7 +77,7 @@ export function runOutcome(summary: RunSummary): RunOutcome {
   if (badThresholds > 0) failed.push(`${badThresholds} of ${summary.thresholds.length} thresholds failed`);
   const failOn = failOnList(summary.settings['failOn']);
   const badVerdicts = summary.verdicts.filter((v) => v.status === 'fail' && v.id !== 'generator-saturated');
-  const gated = badVerdicts.filter((v) => failOn.includes(v.id) || failOn.includes('any'));
+  const gated = badVerdicts.filter((v) => failOn.includes(v.id) || failOn.includes('all') || failOn.includes('any'));
   if (gated.length > 0) failed.push(`gated verdicts failed: ${gated.map((v) => v.id).join(', ')}`);
   const rest = badVerdicts.filter((v) => !gated.includes(v));
   if (rest.length > 0) warned.push(`verdicts failed: ${rest.map((v) => v.id).join(', ')}`);

@@ -46,7 +46,7 @@ function rate(n: number, d: number): string {
 export function keyFigures(summary: RunSummary): SafeHtml {
   const t = summary.totals;
   const c = t.counters;
-  const secs = summary.durationMs / 1000;
+  const secs = (summary.loadMs > 0 ? summary.loadMs : summary.durationMs) / 1000;
   const r = t.latency.rtt;
   const rows: [string, string][] = [
     ['Clients', fmtCount(t.clients)],
