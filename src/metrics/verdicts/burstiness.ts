@@ -72,7 +72,7 @@ export function burstinessVerdict(input: VerdictInput): Verdict {
       `events arrive in bursts of ≈${size} every ≈${every} ms: something in the path buffers the stream (proxy buffering, gzip without flush)`,
       ev,
       [
-        `${fmtPct(clumpedFraction)} of ${gapCount} events came in the same read as the previous one`,
+        `${fmtPct(clumpedFraction)} of ${gapCount} events (after each stream's first) came in the same read as the previous one`,
         'a server that batches its own writes this rarely looks the same: compare against its direct address',
       ],
     );
