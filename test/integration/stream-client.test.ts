@@ -115,3 +115,28 @@ test('a malformed NDJSON line is counted with a sample and the stream goes on', 
     server.close();
   }
 });
+
+test('SSE: a non-event-stream answer gives up as a reconnect loop; 204 means do not reconnect', async () => {
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/html')) res.writeHead(200, { 'content-type': 'text/html' }).end('<p>login</p>');
+    else res.writeHead(204).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const base = `sse+http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const html = await run(`${base}/html`, { clients: 4, workers: 1, durationMs: 1000, profile: { reconnect: 'immediate', reconnectMaxTries: 3 } });
+    assert.equal(html.status, 'completed', 'the target answered: it is reachable');
+    assert.equal(html.totals.counters.conn_failed, 12);
+    assert.equal(html.totals.counters.reconnect_giveups, 4);
+    assert.deepEqual(html.totals.statuses, { '200': 12 });
+    assert.deepEqual(html.totals.errors, { UNEXPECTED_RESPONSE: 12 });
+    assert.deepEqual([...new Set(html.events.map((e) => e.detail))], ['response content-type text/html x3']);
+    const gone = await run(`${base}/gone`, { clients: 4, workers: 1, durationMs: 1000, profile: { reconnect: 'immediate' } });
+    assert.equal(gone.totals.counters.conn_attempted, 4, 'no retry after 204');
+    assert.deepEqual(gone.totals.statuses, { '204': 4 });
+    assert.equal(gone.totals.counters.reconnect_giveups, 0);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});

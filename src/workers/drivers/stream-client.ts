@@ -6,8 +6,8 @@
 // Streams have no close codes: every end of an open stream is CONN_CLOSED, and its reason goes to
 // the error slots — reset → ECONNRESET/EPIPE, timeout → ETIMEDOUT, other errors by code (undici
 // codes mapped by streamErrorCode); a clean server end ('end') and our own aborts are no error.
-// Failed attempts: non-2xx → the status slot plus UNEXPECTED_RESPONSE; SSE without
-// text/event-stream → PROTOCOL; network failures by code. Every response head counts in statuses.
+// Failed attempts: non-2xx, and SSE without text/event-stream → the status slot plus
+// UNEXPECTED_RESPONSE (the target answered, so it is reachable); network failures by code. Every response head counts in statuses.
 // Reconnects: a clean end, a reset or a transient status reconnect by --reconnect; 400/401/403/404/426
 // and a wrong SSE content-type give up after reconnectMaxTries identical failures; SSE 204 means
 // "do not reconnect" (WHATWG §9.2). For SSE, a server `retry:` hint replaces --reconnect-base in

@@ -17,7 +17,6 @@ import { onSlowChunk, onStreamEndProfile } from './stream-profiles.js';
 const SAMPLES_PER_CONNECTION = 3;
 const EVENT_STREAM = /^\s*text\/event-stream\s*(;|,|$)/i;
 const UNEXPECTED_RESPONSE = errorSlot('UNEXPECTED_RESPONSE');
-const PROTOCOL = errorSlot('PROTOCOL');
 
 type S = HttpStream<StreamClient>;
 
@@ -127,7 +126,8 @@ export const STREAM_HANDLERS: HttpStreamHandlers<StreamClient> = {
         kind = END.HANDSHAKE_STATUS;
         failCode = statusCode;
       } else if (reason === 'content-type') {
-        r.bump(errorIndex(c.p, PROTOCOL));
+        // An answer, just not a stream: like a wrong status, not a network failure (the target is reachable).
+        r.bump(errorIndex(c.p, UNEXPECTED_RESPONSE));
         r.sample('error', c.p, `SSE response content-type "${c.failedContentType}" (status ${statusCode})`);
         kind = END_CONTENT_TYPE;
       } else {
