@@ -179,7 +179,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     try {
       parseThreshold(t);
     } catch (err) {
-      problems.push(`--threshold ${(err as Error).message}.`);
+      problems.push(`${(err as Error).message}.`);
     }
   }
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
