@@ -3,6 +3,7 @@
 import { PROFILES, HISTOGRAMS, type HistogramName } from '../protocol.js';
 import type { RunSummary, ThresholdResult, TimelinePoint } from '../metrics/result.js';
 import { evaluateVerdicts, verdictInputFromRun, type VerdictFn } from '../metrics/verdicts/index.js';
+import { burstinessVerdict } from '../metrics/verdicts/burstiness.js';
 import { evaluateThresholds, parseThresholds, sourceFromSummary, type ThresholdSource } from '../metrics/thresholds.js';
 import { profileCounts } from '../scenarios/mix.js';
 import { ALL_COLUMN, profileMetrics } from './merge.js';
@@ -10,13 +11,8 @@ import type { RunOptions } from './plan.js';
 import type { TickMerger } from './ticks.js';
 import type { ServerMemoryRecord } from './memory-sampling.js';
 
-/** Verdicts that only exist for some drivers, registered by their modules. */
-const EXTRA_VERDICTS: VerdictFn[] = [];
-
-/** Adds a verdict to every run's evaluation (streams' burstiness). */
-export function registerVerdict(fn: VerdictFn): void {
-  if (!EXTRA_VERDICTS.includes(fn)) EXTRA_VERDICTS.push(fn);
-}
+/** Verdicts beyond the built-in set: burstiness of HTTP streams. */
+const EXTRA_VERDICTS: readonly VerdictFn[] = [burstinessVerdict];
 
 /** Fills summary.verdicts and summary.thresholds in place. */
 export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options: RunOptions, server: ServerMemoryRecord | null, runMs: number): void {

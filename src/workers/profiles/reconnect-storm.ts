@@ -35,7 +35,8 @@ function drop(c: WsClient, nowMs: number): void {
   }
   c.droppedAtMs = nowMs;
   const delay = backoffMs(0, ctx.plan.profile, c.rng);
-  c.reconnectAtMs = nowMs + Math.max(0, delay);
+  // --reconnect none: a dropped storm client stays down (the storm measures what does not come back).
+  c.reconnectAtMs = delay < 0 ? Infinity : nowMs + delay;
   c.attempt = 1;
   c.terminate();
 }
