@@ -6,8 +6,8 @@ import { maxOf, minOf } from './extremes.js';
 
 /** Cooldown shorter than this cannot show whether memory came back (V8's memory reducer needs ~10 s). */
 export const MIN_COOLDOWN_MS = 10_000;
-/** Retained memory below this is within the noise of a Node process (code cache, pools). */
-const RETAIN_MIN_BYTES = 2 * 1024 * 1024;
+/** Retained memory below this is a young Node process settling (JIT code, lazily built state). */
+const RETAIN_MIN_BYTES = 4 * 1024 * 1024;
 /**
  * Holding a quarter of what the load added, after every client left and a collection ran, is
  * retention: a healthy server returns to near its idle floor. Below a tenth is "came back".
@@ -34,6 +34,8 @@ export const PICK = {
   heap: (p: MemoryPoint) => p.heapUsedBytes,
   external: (p: MemoryPoint) => p.externalBytes,
   rss: (p: MemoryPoint) => p.rssBytes,
+  /** JS heap plus external/Buffer memory: what the process manages, free of allocator slack. */
+  managed: (p: MemoryPoint) => (p.heapUsedBytes === undefined ? undefined : p.heapUsedBytes + (p.externalBytes ?? 0)),
 } as const satisfies Record<string, Pick>;
 
 /** What stayed after the clients left, against the idle baseline and the memory load added. */
@@ -42,7 +44,7 @@ export interface Retention {
   baselineBytes: number;
   baselineSpreadBytes: number;
   peakBytes: number;
-  /** Floor under load: 10th percentile of steady-state samples (ramp-up and drain if no steady). */
+  /** Floor under load as it ended: min of the last quarter of steady state (all load if no steady). */
   loadFloorBytes: number;
   cooldownBytes: number;
   cooldownMs: number;
@@ -53,6 +55,11 @@ export interface Retention {
   returned: boolean;
   /** True when retention is beyond noise and at least a quarter of what load added. */
   significant: boolean;
+  /**
+   * True when the cooldown floor sits more than a quarter of what load added above the floor
+   * under load: garbage still uncollected (no full collection after load), not retention.
+   */
+  aboveLoadFloor: boolean;
   /**
    * True when a collection was seen after load: a fall between two samples from drain end on
    * of at least max(1 MB, 30% of the steady-state saw-tooth's detrended 5–95% spread). An idle
@@ -90,9 +97,9 @@ export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention
   const baselineBytes = minOf(base.map((x) => x.v));
   const baselineSpreadBytes = maxOf(base.map((x) => x.v)) - baselineBytes;
   const peakBytes = maxOf(load.map((x) => x.v));
-  // The peak is mostly garbage awaiting collection; the floor under load is what load added.
+  // The peak is mostly garbage awaiting collection; the floor as load ended is what it held.
   const steady = values(memory, ['steady'], pick);
-  const loadFloorBytes = quantile((steady.length > 0 ? steady : load).map((x) => x.v), 0.1);
+  const loadFloorBytes = minOf((steady.length >= 4 ? steady.slice(-Math.ceil(steady.length / 4)) : load).map((x) => x.v));
   const half = leftAtMs + cooldownMs / 2;
   const cooldownBytes = minOf(cool.filter((x) => x.tMs >= half).map((x) => x.v));
   const retainedBytes = cooldownBytes - baselineBytes;
@@ -101,11 +108,12 @@ export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention
   const noise = Math.max(RETAIN_MIN_BYTES, 3 * baselineSpreadBytes);
   const returned = retainedBytes <= Math.max(noise, RETURNED_FRACTION * Math.max(0, growth));
   const significant = retainedBytes > noise && retainedFraction >= RETAIN_FRACTION;
+  const aboveLoadFloor = cooldownBytes > loadFloorBytes + RETAIN_FRACTION * Math.max(0, growth);
   const after = [...load.filter((x) => x.tMs === leftAtMs), ...cool];
   const dropBytes = Math.max(GC_DROP_MIN_BYTES, 0.3 * sawtoothSpread(values(memory, ['steady'], pick)));
   let gcSeen = false;
   for (let i = 1; i < after.length; i++) if (after[i - 1]!.v - after[i]!.v >= dropBytes) gcSeen = true;
-  return { ok: true, baselineBytes, baselineSpreadBytes, peakBytes, loadFloorBytes, cooldownBytes, cooldownMs, retainedBytes, retainedFraction, returned, significant, gcSeen };
+  return { ok: true, baselineBytes, baselineSpreadBytes, peakBytes, loadFloorBytes, cooldownBytes, cooldownMs, retainedBytes, retainedFraction, returned, significant, aboveLoadFloor, gcSeen };
 }
 
 /** Memory cost of one open connection from ramp-up: Theil–Sen slope of bytes against open count. */
