@@ -1,5 +1,6 @@
-// Option values for server memory sampling, leak budget and verdict gating: parsed and checked
-// before any thread starts, each problem one line.
+// Option values for server memory sampling, leak budget, verdict gating and machine limits:
+// parsed and checked before any thread starts, each problem one line.
+import { readFileSync } from 'node:fs';
 import { validateMemorySource, type MemorySource } from '../metrics/server-memory.js';
 import type { VerdictId } from '../metrics/result.js';
 import { parseBytes, parseChoice } from './parse-values.js';
@@ -49,4 +50,14 @@ export function memorySourceFrom(value: (key: string) => string | string[] | boo
   }
   if (src) for (const p of validateMemorySource(src)) problems.push(p.replace(/^soakstorm: /, ''));
   return src;
+}
+
+/** The soft open-file limit of this process (Linux /proc), or Infinity when unknown. */
+export function openFileLimit(): number {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m && m[1] !== 'unlimited' ? Number(m[1]) : Infinity;
+  } catch {
+    return Infinity;
+  }
 }

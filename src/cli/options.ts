@@ -8,10 +8,12 @@ import type { RunOptions } from '../coordinator/plan.js';
 import { DRIVERS, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { VerdictId } from '../metrics/result.js';
-import { listOf, memorySourceFrom, parseBytesPerMin, parseVerdictList } from './memory-options.js';
+import { listOf, memorySourceFrom, openFileLimit, parseBytesPerMin, parseVerdictList } from './memory-options.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
 const SCHEMES = ['ws:', 'wss:', 'sse+http:', 'sse+https:', 'ndjson+http:', 'ndjson+https:', 'http:', 'https:'];
+/** Descriptors the process needs besides its client sockets (threads, pipes, results files). */
+const FD_RESERVE = 200;
 const RECONNECT_POLICIES: readonly ReconnectPolicy[] = ['none', 'immediate', 'fixed', 'exp', 'exp-jitter'];
 
 /** One run option: commander flags, help text, default (as the user would type it). */
@@ -181,6 +183,13 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     } catch (err) {
       problems.push(`${(err as Error).message}.`);
     }
+  }
+  const fdLimit = openFileLimit();
+  // One descriptor per connection (storms and churn briefly hold two) plus the process's own.
+  if (options.clients + FD_RESERVE > fdLimit) {
+    problems.push(
+      `--clients ${options.clients} needs about ${options.clients + FD_RESERVE} open files, but this process may open ${fdLimit} (ulimit -n). Raise it with "ulimit -n ${options.clients + FD_RESERVE}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
+    );
   }
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
   if (options.mix[3]! > 0 && profile.stormAtMs.length === 0 && profile.stormEveryMs === 0) {

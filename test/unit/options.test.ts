@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveRunOptions } from '../../src/cli/options.js';
 import { SoakstormError } from '../../src/errors.js';
+import { openFileLimit } from '../../src/cli/memory-options.js';
 
 const URL = 'ws://127.0.0.1:9/';
 
@@ -61,4 +62,13 @@ test('incoherent combinations are refused with the reason', () => {
   const { options } = resolveRunOptions('sse+http://127.0.0.1:9/sse', {}, {}, 'id');
   assert.equal(options.driver, 'sse');
   assert.equal(options.url, 'http://127.0.0.1:9/sse');
+});
+
+test('more clients than the open-file limit allows is refused with the command that raises it', () => {
+  const limit = openFileLimit();
+  assert.ok(Number.isFinite(limit), 'this test needs /proc/self/limits (Linux)');
+  const clients = limit + 1000;
+  assert.throws(() => resolveRunOptions(URL, { clients: String(clients) }, {}, 'id'), {
+    message: `--clients ${clients} needs about ${clients + 200} open files, but this process may open ${limit} (ulimit -n). Raise it with "ulimit -n ${clients + 200}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
+  });
 });
