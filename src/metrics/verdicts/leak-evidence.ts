@@ -93,24 +93,30 @@ export function leakEvidence(input: VerdictInput, series: LeakSeries, ft: FloorT
   return ev;
 }
 
-/** Per-component slopes and retained bytes, and the clause naming where growth lives. */
-export function leakAttribution(input: VerdictInput, ft: FloorTrend | undefined, alpha: number, rss: FloorTrend | undefined): { ev: Verdict['evidence']; text: string } {
+/**
+ * Per-component slopes and retained bytes, and the clause naming where growth lives: from the
+ * steady-state slopes when the trend is what failed, else from what was retained.
+ */
+export function leakAttribution(input: VerdictInput, ft: FloorTrend | undefined, alpha: number, rss: FloorTrend | undefined, byTrend: boolean): { ev: Verdict['evidence']; text: string } {
   const heap = ft && componentTrend(input, PICK.heap, ft.plan, alpha)?.slopePerMin;
   const ext = ft && componentTrend(input, PICK.external, ft.plan, alpha)?.slopePerMin;
-  const held = (pick: Pick): number => {
+  const held = (pick: Pick): number | undefined => {
     const r = retention(input.memory, pick);
-    return r.ok ? r.retainedBytes : NaN;
+    return r.ok ? r.retainedBytes : undefined;
   };
-  const a = ft !== undefined ? attribute(ft.slopePerMin, heap, ext, undefined) : 'unknown';
+  const [heapHeld, extHeld, rssHeld] = [held(PICK.heap), held(PICK.external), held(PICK.rss)];
+  const a = byTrend && ft !== undefined
+    ? attribute(ft.slopePerMin, heap, ext, undefined)
+    : attribute((heapHeld ?? 0) + (extHeld ?? 0), heapHeld, extHeld, undefined);
   const ev: Verdict['evidence'] = {
     heapSlopeBytesPerMin: heap ?? NaN,
     externalSlopeBytesPerMin: ext ?? NaN,
     rssSlopeBytesPerMin: rss?.slopePerMin ?? NaN,
     rssSlopeLowerBytesPerMin: rss?.lowerPerMin ?? NaN,
     attribution: a,
-    heapRetainedBytes: held(PICK.heap),
-    externalRetainedBytes: held(PICK.external),
-    rssRetainedBytes: held(PICK.rss),
+    heapRetainedBytes: heapHeld ?? NaN,
+    externalRetainedBytes: extHeld ?? NaN,
+    rssRetainedBytes: rssHeld ?? NaN,
   };
   return { ev, text: ATTRIBUTION_TEXT[a] };
 }

@@ -52,7 +52,7 @@ export function leakVerdict(input: VerdictInput): Verdict {
   const retOk = j !== undefined && j.ret.returned;
   // Some memory held after a full collection, but less than a leak call needs: blocks a pass.
   const partial = j !== undefined && j.judged && !j.ret.returned && !j.ret.significant;
-  const attr = leakAttribution(input, ft, o.alpha, rss);
+  const attr = leakAttribution(input, ft, o.alpha, rss, trendFail);
   const evidence: Verdict['evidence'] = { ...leakEvidence(input, series, ft, j, budget), ...attr.ev, trendFail, rssOnlyGrowth: rssGrows, retentionFail: retFail };
   const closed = input.summary.totals.counters.conn_closed;
   if (trendFail || rssOnlyFail || retFail) {
