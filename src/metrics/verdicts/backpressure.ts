@@ -27,9 +27,17 @@ export function rttDrift(input: VerdictInput): { controlMs: number; lateMs: numb
   return { controlMs: median(ticks.slice(0, k).map((p) => p.rtt.p99Ms)), lateMs: median(ticks.slice(-k).map((p) => p.rtt.p99Ms)) };
 }
 
-/** Connections of `p` the server (close frame) or the network (no close frame) ended. */
-function endedByServer(p: ProfileMetrics): number {
-  return p.closeCodes.filter((c) => c.by !== 'client').reduce((s, c) => s + c.count, 0);
+const closesBy = (p: ProfileMetrics, by: 'server' | 'abnormal'): number => p.closeCodes.filter((c) => c.by === by).reduce((s, c) => s + c.count, 0);
+
+/**
+ * Slow connections the server shed: every close frame it sent them, plus abnormal closes (no
+ * close frame) beyond 1.5× the fast clients' rate per client. Why the excess only: a timeout
+ * in the path or a crash cuts every profile alike, and that is not slow-consumer shedding.
+ */
+function shedCloses(input: VerdictInput, slow: ProfileMetrics): number {
+  const fast = input.summary.profiles.fast;
+  const fastRate = fast !== undefined && fast.clients > 0 ? closesBy(fast, 'abnormal') / fast.clients : 0;
+  return closesBy(slow, 'server') + Math.max(0, Math.round(closesBy(slow, 'abnormal') - 1.5 * fastRate * slow.clients));
 }
 
 /** The slow profile's backlog and shedding figures, as evidence. */
@@ -49,7 +57,7 @@ function slowFigures(input: VerdictInput, slow: ProfileMetrics): Verdict['eviden
     drainedBytes: c.bytes_drained,
     drainedBytesPerSlowClient: c.bytes_drained / slow.clients,
     neverDeliveredBytes: Math.max(0, c.bytes_expected - c.bytes_received),
-    slowEndedByServer: endedByServer(slow),
+    slowEndedByServer: shedCloses(input, slow),
     slowSeqGaps: c.seq_gaps,
   };
 }

@@ -36,6 +36,21 @@ test('shedding slow consumers passes', () => {
   assert.equal(v.summary, 'the server sheds slow consumers instead of buffering: 20 disconnected, 300 gaps in their push sequence (dropped messages)');
 });
 
+test('abnormal closes that hit fast clients just as often are not shedding (a cut in the path)', () => {
+  const cut = (clients: number, perClient: number) => [{ code: '1006', by: 'abnormal' as const, count: Math.round(clients * perClient) }];
+  const slow = slowBehind({ closeCodes: cut(20, 4) });
+  const fast = profile(80, {}, { closeCodes: cut(80, 4.4) });
+  const v = backpressureVerdict(input({ summary: summary({ profiles: { slow, fast }, totals: profile(100) }), memorySource: src, memory: mem(true) }));
+  assert.equal(v.status, 'fail', v.summary);
+  assert.equal(v.evidence['slowEndedByServer'], 0);
+  // Slow clients cut far more often than fast ones were shed.
+  const shed = slowBehind({ closeCodes: cut(20, 20) });
+  const w = backpressureVerdict(input({ summary: summary({ profiles: { slow: shed, fast }, totals: profile(100) }), memorySource: src, memory: mem(true) }));
+  assert.equal(w.status, 'pass');
+  // 400 abnormal closes against 1.5 × 4.4 per client × 20 clients = 132 expected from the path.
+  assert.equal(w.evidence['slowEndedByServer'], 268);
+});
+
 test('a backlog with flat memory and steady RTT passes as real backpressure', () => {
   const v = backpressureVerdict(run(slowBehind(), { memory: mem(false) }));
   assert.equal(v.status, 'pass');
