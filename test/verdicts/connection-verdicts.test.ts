@@ -1,0 +1,58 @@
+// Verdicts about connections, both ways against the lab: idle-cut, zombie, reconnect-loop.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLab, type LabOptions } from '../../src/lab/server.js';
+import { runSoak } from '../../src/coordinator/run.js';
+import type { RunOptions } from '../../src/coordinator/plan.js';
+import type { Verdict, VerdictId } from '../../src/metrics/result.js';
+import { testRunOptions } from '../helpers/run-options.js';
+
+type Over = Parameters<typeof testRunOptions>[1];
+
+async function verdictAgainst(lab: Partial<LabOptions>, over: Over, id: VerdictId): Promise<Verdict> {
+  const server = await startLab(lab);
+  try {
+    const options: RunOptions = testRunOptions(server.wsUrl, { workers: 1, rampUpMs: 0, drainMs: 0, ...over });
+    const { summary } = await runSoak(options);
+    const v = summary.verdicts.find((x) => x.id === id);
+    assert.ok(v, `verdict ${id} present`);
+    return v;
+  } finally {
+    await server.close();
+  }
+}
+
+test('idle-cut: a lab cutting every connection at 3 s (heartbeats flowing) is named at ≈3.0 s; a healthy lab is not', async () => {
+  const run = { clients: 30, durationMs: 8000, serverHeartbeatMs: 1000, profile: { ratePerSec: 2, reconnect: 'immediate' as const } };
+  const cut = await verdictAgainst({ ageCutMs: 3000, heartbeatMs: 1000 }, run, 'idle-cut');
+  assert.equal(cut.status, 'fail', cut.summary);
+  assert.match(cut.summary, /^connections are cut at ≈3\.0 s by something in the path/);
+  assert.match(cut.summary, /heartbeats flow every 1\.0 s/);
+  const healthy = await verdictAgainst({ heartbeatMs: 1000 }, run, 'idle-cut');
+  assert.equal(healthy.status, 'pass', healthy.summary);
+});
+
+test('zombie: without a heartbeat vanished phones are never closed; with one they are reaped', async () => {
+  const run = {
+    clients: 30,
+    durationMs: 6000,
+    mix: [0, 0, 100, 0],
+    serverHeartbeatMs: 500,
+    profile: { awakeMs: 500, asleepMs: 60_000, vanishPct: 50, pushRate: 2, pushBytes: 64 },
+  };
+  const zombies = await verdictAgainst({ heartbeatMs: 0 }, run, 'zombie');
+  assert.equal(zombies.status, 'fail', zombies.summary);
+  assert.match(zombies.summary, /vanished clients were never closed by the server/);
+  const reaped = await verdictAgainst({ heartbeatMs: 500 }, run, 'zombie');
+  assert.equal(reaped.status, 'pass', reaped.summary);
+  assert.match(reaped.summary, /^the server closes silent clients after/);
+});
+
+test('reconnect-loop: 401 on every handshake is a loop finding; transient 503s are not', async () => {
+  const run = { clients: 10, durationMs: 2500, profile: { reconnect: 'fixed' as const, reconnectBaseMs: 100, reconnectMaxTries: 3 } };
+  const loop = await verdictAgainst({ rejectRate: 1, rejectStatus: 401, heartbeatMs: 0 }, run, 'reconnect-loop');
+  assert.equal(loop.status, 'fail', loop.summary);
+  assert.match(loop.summary, /10 clients gave up after handshake status 401 3 times in a row/);
+  const transient = await verdictAgainst({ rejectRate: 0.3, rejectStatus: 503, heartbeatMs: 0 }, run, 'reconnect-loop');
+  assert.equal(transient.status, 'pass', transient.summary);
+});
