@@ -107,6 +107,9 @@ async function listenOrExplain(options: LabOptions): Promise<Lab> {
   }
 }
 
+/** Set by coordinator/lab-process.ts so a lab child dies with the run that started it. */
+export const PARENT_WATCH_ENV = 'SOAKSTORM_LAB_EXIT_WITH_PARENT';
+
 /** Runs the lab until SIGINT or SIGTERM, then closes it; resolves once closed. */
 export async function runLab(options: LabOptions): Promise<void> {
   const lab = await listenOrExplain(options);
@@ -130,6 +133,10 @@ export async function runLab(options: LabOptions): Promise<void> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // Started by `soakstorm run`: the parent holds our stdin open, so its end (even a SIGKILL) stops us.
+    if (process.env[PARENT_WATCH_ENV] === '1') {
+      process.stdin.on('end', stop).on('error', stop).resume();
+    }
   });
   process.exitCode = 0;
   // Whatever a client left behind must not keep a stopped lab alive.

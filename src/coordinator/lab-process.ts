@@ -21,8 +21,11 @@ export interface LabProcess {
 /** Spawns `soakstorm lab --port 0` with extra lab arguments and waits until it listens. */
 export async function startLabProcess(extraArgs: string[] = []): Promise<LabProcess> {
   const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  // A piped stdin the lab watches (SOAKSTORM_LAB_EXIT_WITH_PARENT): if this process dies, even by
+  // SIGKILL, the pipe closes and the lab exits instead of lingering on its port.
   const child = spawn(process.execPath, [main, 'lab', '--port', '0', '--host', '127.0.0.1', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, SOAKSTORM_LAB_EXIT_WITH_PARENT: '1' },
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
