@@ -6,11 +6,16 @@ import { count, fmtBytes, fmtPct, fmtRate, verdict } from './format.js';
 import { generatorSaturated } from './generator-saturated.js';
 import { resolveOptions, type VerdictInput } from './input.js';
 import { noMemoryReason } from './leak.js';
-import { PICK } from './memory-retention.js';
+import { leakSeries } from './leak-evidence.js';
 import { floorTrend, steadySeries } from './memory-trend.js';
 
 /** Slow consumers that read at least 95% of what they were sent left nothing to buffer. */
 const MIN_BACKLOG_FRACTION = 0.05;
+/**
+ * Loopback socket buffers absorb megabytes per connection before the server holds anything
+ * (workers/profiles/slow.ts): a smaller backlog per slow client never tested the server.
+ */
+const KERNEL_ABSORB_BYTES = 4 * 1024 * 1024;
 /** Memory growth below this share of the backlog's growth is not the backlog (see leak). */
 const MIN_MEMORY_SHARE = 0.25;
 /** Linux's default maxima (tcp_rmem 6 MiB + tcp_wmem 4 MiB) rounded up: more queued per socket was held by the server. */
@@ -70,7 +75,8 @@ export function backpressureVerdict(input: VerdictInput): Verdict {
     return verdict('backpressure', 'inconclusive', 'not judged: no slow consumers in the mix (add e.g. --mix fast=80,slow=20)', {});
   }
   const f = slowFigures(input, slow);
-  const ft = input.memory.length > 0 ? floorTrend(steadySeries(input.memory, PICK.bytes), o.alpha) : undefined;
+  // Heap + external when sampled: RSS of a young process grows on its own for minutes.
+  const ft = input.memory.length > 0 ? floorTrend(steadySeries(input.memory, leakSeries(input).pick), o.alpha) : undefined;
   const drift = rttDrift(input);
   const memShare = ft?.ok ? ft.slopePerMin / f.backlogBytesPerMin : NaN;
   const ev: Verdict['evidence'] = {
@@ -89,6 +95,9 @@ export function backpressureVerdict(input: VerdictInput): Verdict {
   }
   if (f.backlogFraction < MIN_BACKLOG_FRACTION) {
     return verdict('backpressure', 'inconclusive', `slow consumers kept up (read ${fmtPct(1 - f.backlogFraction)} of what the server owed them): nothing to buffer; lower --slow-read-rate or raise --push-rate`, ev);
+  }
+  if (f.backlogBytes / slow.clients < KERNEL_ABSORB_BYTES) {
+    return verdict('backpressure', 'inconclusive', `${behind}, only ${fmtBytes(f.backlogBytes / slow.clients)} each: kernel socket buffers absorb that, so the server never had to buffer or shed; raise --push-rate or lower --slow-read-rate`, ev);
   }
   const rttRise = drift !== undefined && drift.lateMs >= RTT_RISE_RATIO * drift.controlMs && drift.lateMs - drift.controlMs >= RTT_RISE_MIN_MS;
   const rttText = rttRise ? `fast clients' RTT p99 rose from ${Math.round(drift!.controlMs)} ms to ${Math.round(drift!.lateMs)} ms` : '';

@@ -101,7 +101,7 @@ function inconclusive(input: VerdictInput, s: Open, evidence: Verdict['evidence'
     return verdict('leak', 'inconclusive', `can't tell yet: ${held}RSS grows ${fmtRate(s.rss!.slopePerMin)} while ${s.label} shows no growth beyond the budget${other}: a young process sizing its heap looks like allocator fragmentation until ${RSS_ONLY_MIN_STEADY_MS / 60_000} min of steady state`, evidence, caveats);
   }
   if (s.partial && (s.ft === undefined || s.ft.upperPerMin <= s.budget)) {
-    const tail = s.ft !== undefined ? `the steady-state floor is flat (${fmtRate(s.ft.slopePerMin)}), so this may be a cache or pool filled under load` : s.trendRes.ok ? '' : s.trendRes.reason;
+    const tail = s.ft !== undefined ? `the steady-state floor is flat (${fmtRate(s.ft.slopePerMin)}), so this may be warm-up (JIT code, lazily built state) or a cache filled under load` : s.trendRes.ok ? '' : s.trendRes.reason;
     return verdict('leak', 'inconclusive', `can't tell yet: ${held}${tail}`, evidence, caveats);
   }
   if (s.ft !== undefined) {
