@@ -84,6 +84,16 @@ test('no slow consumers, or slow consumers that kept up, are inconclusive', () =
   assert.equal(v.summary, 'slow consumers kept up (read 100% of what the server owed them): nothing to buffer; lower --slow-read-rate or raise --push-rate');
 });
 
+test('a backlog kernel buffers can absorb never tested the server', () => {
+  const small = profile(40, { bytes_expected: 55 * MB, bytes_received: 45 * MB });
+  const v = backpressureVerdict(run(small, { memory: mem(false) }));
+  assert.equal(v.status, 'inconclusive');
+  assert.equal(
+    v.summary,
+    '40 slow consumers fell 10.0 MB behind (18% of what the server owed them), only 256.0 KB each: kernel socket buffers absorb that, so the server never had to buffer or shed; raise --push-rate or lower --slow-read-rate',
+  );
+});
+
 test('without a memory sampler a backlog cannot be judged', () => {
   const v = backpressureVerdict(run(slowBehind(), { memorySource: undefined }));
   assert.equal(v.status, 'inconclusive');
