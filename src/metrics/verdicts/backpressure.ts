@@ -11,14 +11,15 @@ import { floorTrend, steadySeries } from './memory-trend.js';
 
 /** Slow consumers that read at least 95% of what they were sent left nothing to buffer. */
 const MIN_BACKLOG_FRACTION = 0.05;
-/**
- * Loopback socket buffers absorb megabytes per connection before the server holds anything
- * (workers/profiles/slow.ts): a smaller backlog per slow client never tested the server.
- */
-const KERNEL_ABSORB_BYTES = 4 * 1024 * 1024;
+
 /** Memory growth below this share of the backlog's growth is not the backlog (see leak). */
 const MIN_MEMORY_SHARE = 0.25;
-/** Linux's default maxima (tcp_rmem 6 MiB + tcp_wmem 4 MiB) rounded up: more queued per socket was held by the server. */
+/**
+ * Socket buffers absorb this much per connection before the server holds anything: Linux's
+ * default maxima (tcp_rmem 6 MiB + tcp_wmem 4 MiB) rounded up; on loopback the lab's buffer
+ * fault held nothing with 12 MB unread per client. Less backlog never tested the server; more
+ * still queued at the end was held by the server.
+ */
 const KERNEL_BUFFER_BYTES = 16 * 1024 * 1024;
 /** A late-steady RTT p99 at least 2× the early one and 50 ms higher is a slowdown. */
 const RTT_RISE_RATIO = 2;
@@ -96,7 +97,7 @@ export function backpressureVerdict(input: VerdictInput): Verdict {
   if (f.backlogFraction < MIN_BACKLOG_FRACTION) {
     return verdict('backpressure', 'inconclusive', `slow consumers kept up (read ${fmtPct(1 - f.backlogFraction)} of what the server owed them): nothing to buffer; lower --slow-read-rate or raise --push-rate`, ev);
   }
-  if (f.backlogBytes / slow.clients < KERNEL_ABSORB_BYTES) {
+  if (f.backlogBytes / slow.clients < KERNEL_BUFFER_BYTES) {
     return verdict('backpressure', 'inconclusive', `${behind}, only ${fmtBytes(f.backlogBytes / slow.clients)} each: kernel socket buffers absorb that, so the server never had to buffer or shed; raise --push-rate or lower --slow-read-rate`, ev);
   }
   const rttRise = drift !== undefined && drift.lateMs >= RTT_RISE_RATIO * drift.controlMs && drift.lateMs - drift.controlMs >= RTT_RISE_MIN_MS;
