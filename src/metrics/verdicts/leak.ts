@@ -60,6 +60,8 @@ export function leakVerdict(input: VerdictInput): Verdict {
     if (trendFail) parts.push(`${series.label} floor grows ${fmtRate(ft!.slopePerMin)} in steady state (${fmtP(ft!.trend.p)}; lower bound ${fmtRate(ft!.lowerPerMin)} > budget ${fmtRate(budget)})`);
     if (rssOnlyFail) parts.push(`RSS grows ${fmtRate(rss!.slopePerMin)} over ${fmtSec(rss!.spanMs)} of steady state (${fmtP(rss!.trend.p)})`);
     if (retFail) parts.push(retentionText(j!.ret, closed));
+    // Beside a failed trend, held memory is supporting evidence even when no collection ran.
+    else if (trendFail && j !== undefined && j.ret.significant && j.why !== 'rss') parts.push(`${retentionText(j.ret, closed)} (no full collection seen since, so part may be garbage)`);
     const where = rssOnlyFail ? ATTRIBUTION_TEXT['rss-only'] : trendFail || retFail ? attr.text : '';
     return verdict('leak', 'fail', where !== '' ? `${parts.join('; ')}; ${where}` : parts.join('; '), { ...evidence, attribution: rssOnlyFail ? 'rss-only' : evidence['attribution']! }, caveats);
   }

@@ -196,3 +196,10 @@ test('a day-long series (86,400 samples) is judged without overflowing the stack
   assert.equal(v.status, 'pass', v.summary);
   assert.equal(v.evidence['floorCount'], 300);
 });
+
+test('beside a failed trend, memory held without a collection is still reported, qualified', () => {
+  const v = leakVerdict(run(server({ leakPerMin: 20 * MB, heldMB: 40, gcAtS: Infinity }), 4096));
+  assert.equal(v.status, 'fail');
+  assert.match(v.summary, /; [\d.]+ MB \(\d+% of what load added\) still held 30\.0 s after all clients left ≈ [\d.]+ KB per closed connection \(no full collection seen since, so part may be garbage\); growth is in the JS heap/);
+  assert.equal(v.evidence['retentionFail'], false);
+});
