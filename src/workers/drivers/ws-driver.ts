@@ -281,7 +281,8 @@ export class WsClient implements SimClient {
       r.add(this.p, COUNTER.CONN_CLOSED, 1);
       r.add(this.p, COUNTER.OPEN_NOW, -1);
       r.bump(closeIndex(this.p, closeSlot(code), by));
-      if (!this.weClosed) r.record(H.lifetime, this.p, (nowMs - this.openedAtMs) * 1000);
+      // A paused reader learns of a server close only when it drains at the end: the true age is unknown.
+      if (!this.weClosed && !this.settling) r.record(H.lifetime, this.p, (nowMs - this.openedAtMs) * 1000);
       if (reason.length > 0) r.sample('close-reason', this.p, `${code} ${reason.toString('utf8')}`);
       kind = END.CLOSE;
       failCode = code;
