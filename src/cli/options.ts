@@ -62,6 +62,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'vanish', flags: '--vanish <pct>', help: 'sleepy: share that never wakes (no close frame, no FIN)', default: '10' },
   { key: 'stormAt', flags: '--storm-at <times>', help: 'storm: offsets at which all storm clients drop at once, e.g. 30s,90s', default: '' },
   { key: 'stormEvery', flags: '--storm-every <time>', help: 'storm: repeat the drop this often', default: '' },
+  { key: 'stormBudget', flags: '--storm-budget <time>', help: 'storm: 95% of storm clients must be back within this long (storm-recovery verdict)', default: '30s' },
   { key: 'serverPid', flags: '--server-pid <pid>', help: 'sample the target\'s memory from /proc/PID (VmRSS)', default: '' },
   { key: 'serverMetrics', flags: '--server-metrics <url>', help: 'sample the target\'s memory from a Prometheus endpoint', default: '' },
   { key: 'metric', flags: '--metric <name>', help: 'Prometheus metric for --server-metrics', default: 'process_resident_memory_bytes' },
@@ -176,6 +177,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     thresholds: listOf(value('threshold')),
     abortOnFail: flags['abortOnFail'] === true,
     failOn: get('failOn', parseVerdictList, [] as VerdictId[]),
+    stormBudgetMs: get('stormBudget', parseDurationMs, 30_000),
   };
   for (const t of options.thresholds) {
     try {

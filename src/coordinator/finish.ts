@@ -26,6 +26,7 @@ export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options
       leakBudgetBytesPerMin: options.leakBudgetBytesPerMin,
       ...(options.serverHeartbeatMs > 0 ? { heartbeatMs: options.serverHeartbeatMs } : {}),
       asleepMs: options.profile.asleepMs,
+      stormRecoveryBudgetMs: options.stormBudgetMs,
     },
   });
   summary.verdicts = evaluateVerdicts(input, EXTRA_VERDICTS);

@@ -39,6 +39,8 @@ export interface RunOptions {
   thresholds: string[];
   /** Stop the run as soon as a threshold fails. */
   abortOnFail: boolean;
+  /** A storm must have 95% of its clients back within this long. */
+  stormBudgetMs: number;
   /** Verdicts whose failure ends the run with exit 98. */
   failOn: VerdictId[];
 }

@@ -56,3 +56,33 @@ test('reconnect-loop: 401 on every handshake is a loop finding; transient 503s a
   const transient = await verdictAgainst({ rejectRate: 0.3, rejectStatus: 503, heartbeatMs: 0 }, run, 'reconnect-loop');
   assert.equal(transient.status, 'pass', transient.summary);
 });
+
+test('storm-recovery: storm clients back in time pass; a server that refuses them after the storm fails', async () => {
+  const run = {
+    clients: 40,
+    durationMs: 6000,
+    mix: [0, 0, 0, 100],
+    stormBudgetMs: 2000,
+    profile: { stormAtMs: [1500], reconnect: 'exp-jitter' as const, reconnectBaseMs: 200, reconnectCapMs: 400, ratePerSec: 2 },
+  };
+  const healthy = await verdictAgainst({ heartbeatMs: 0 }, run, 'storm-recovery');
+  assert.equal(healthy.status, 'pass', healthy.summary);
+  assert.match(healthy.summary, /^the storm recovered: 95% of storm clients back within/);
+
+  // Just before the storm the lab starts answering 503 to every new handshake (connected clients
+  // stay up): once the storm drops them, nobody gets back in.
+  const lab = await startLab({ heartbeatMs: 0 });
+  try {
+    const options = testRunOptions(lab.wsUrl, { workers: 1, rampUpMs: 0, drainMs: 0, ...run });
+    // t=0 is 0.5 s after runSoak starts, so the storm falls at 2.0 s; turn clients away from 1.8 s.
+    const turnAway = setTimeout(() => Object.assign(lab.options, { rejectRate: 1, rejectStatus: 503 }), 1800);
+    const { summary } = await runSoak(options);
+    clearTimeout(turnAway);
+    const v = summary.verdicts.find((x) => x.id === 'storm-recovery')!;
+    assert.equal(v.status, 'fail', v.summary);
+    assert.match(v.summary, /only 0% of storm clients were back/);
+    assert.match(v.summary, /mostly 503/);
+  } finally {
+    await lab.close();
+  }
+});
