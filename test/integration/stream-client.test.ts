@@ -43,10 +43,11 @@ for (const format of ['sse', 'ndjson'] as const) {
     assert.deepEqual(s.totals.statuses, { '200': CLIENTS });
     assert.deepEqual(s.totals.errors, {});
     assert.deepEqual(s.totals.closeCodes, [], 'streams have no close codes');
-    // Server truth: what the lab wrote is what the clients counted, but for the pushes still in
-    // flight when the run closed the streams (at 20/s, one or two per client).
+    // Server truth: what the lab wrote is what the clients counted, but for the pushes written
+    // after the clients closed their streams and before the lab (sharing this process with the
+    // coordinator, on a busy CI core) noticed: allow up to 1.5 s of pushes (20/s per client).
     const inFlight = lab.stats.pushesSent - sentBefore - c.msgs_received;
-    assert.ok(inFlight >= 0 && inFlight <= 2 * CLIENTS, `lab sent ${lab.stats.pushesSent - sentBefore}, clients got ${c.msgs_received}`);
+    assert.ok(inFlight >= 0 && inFlight <= 30 * CLIENTS, `lab sent ${lab.stats.pushesSent - sentBefore}, clients got ${c.msgs_received}`);
     assert.ok(c.msgs_received > CLIENTS * 20, `received ${c.msgs_received}`);
     assert.equal(c.push_received, c.msgs_received);
     assert.deepEqual([c.seq_gaps, c.seq_reorders, c.seq_duplicates, c.parse_errors], [0, 0, 0, 0]);
