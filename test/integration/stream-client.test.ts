@@ -48,7 +48,7 @@ for (const format of ['sse', 'ndjson'] as const) {
     // coordinator, on a busy CI core) noticed: allow up to 1.5 s of pushes (20/s per client).
     const inFlight = lab.stats.pushesSent - sentBefore - c.msgs_received;
     assert.ok(inFlight >= 0 && inFlight <= 30 * CLIENTS, `lab sent ${lab.stats.pushesSent - sentBefore}, clients got ${c.msgs_received}`);
-    assert.ok(c.msgs_received > CLIENTS * 20, `received ${c.msgs_received}`);
+    assert.ok(c.msgs_received > CLIENTS * 10, `received ${c.msgs_received} (at least half a second of pushes per client)`);
     assert.equal(c.push_received, c.msgs_received);
     assert.deepEqual([c.seq_gaps, c.seq_reorders, c.seq_duplicates, c.parse_errors], [0, 0, 0, 0]);
     const l = s.totals.latency;
