@@ -102,6 +102,7 @@ export const HISTOGRAMS = [
   'firstEvent', // streams: request start -> first event
   'eventGap', // streams and pushes: gap between consecutive events of one connection
   'heartbeatGap', // streams: gap between heartbeat comments (or pings seen) of one connection
+  'lagAhead', // pushes whose ts is later than their receive time: by how much (server clock ahead)
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 

@@ -1,7 +1,7 @@
 // Builds summary.json from the merged state: totals, per profile, generator health.
 import { HISTOGRAMS, PROFILES, type ProfileName } from '../protocol.js';
 import { percentileMs } from '../metrics/histogram.js';
-import { SCHEMA_VERSION, type GeneratorHealth, type RunSummary } from '../metrics/result.js';
+import { SCHEMA_VERSION, type ClockEstimate, type GeneratorHealth, type RunSummary } from '../metrics/result.js';
 import { profileCounts } from '../scenarios/mix.js';
 import { ALL_COLUMN, encodeGrid, profileMetrics } from './merge.js';
 import { describeSettings, type RunOptions } from './plan.js';
@@ -74,11 +74,31 @@ export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): R
     totals: profileMetrics(m.counters, m.grid, null, options.clients),
     profiles,
     generator: generatorHealth(m, end.workers, end.cpu),
+    ...clockField(m),
     samples: m.samples,
     events: m.events,
     histograms: encodeGrid(m.grid, perProfile),
     verdicts: [],
     thresholds: [],
+  };
+}
+
+/** The clock estimate from the merged lag, lagAhead and uncorrected RTT histograms. */
+export function clockField(m: TickMerger): { clock?: ClockEstimate } {
+  const col = (name: (typeof HISTOGRAMS)[number]) => m.grid[HISTOGRAMS.indexOf(name)]![ALL_COLUMN]!;
+  const lag = col('lag');
+  const ahead = col('lagAhead');
+  if (lag.totalCount + ahead.totalCount === 0) return {};
+  const lagMinMs = ahead.totalCount > 0 ? -ahead.maxValue / 1000 : lag.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : lag.minNonZeroValue / 1000;
+  const rtt = col('rttRaw');
+  const rttMinMs = rtt.totalCount > 0 ? (rtt.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : rtt.minNonZeroValue / 1000) : null;
+  return {
+    clock: {
+      lagMinMs: round(lagMinMs),
+      rttMinMs: rttMinMs === null ? null : round(rttMinMs),
+      clientAheadMs: rttMinMs === null ? null : round(lagMinMs - rttMinMs / 2),
+      uncertaintyMs: rttMinMs === null ? null : round(rttMinMs / 2),
+    },
   };
 }
 

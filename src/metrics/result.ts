@@ -36,6 +36,22 @@ export interface GeneratorHealth {
   reason: string;
 }
 
+/**
+ * Push lag = one-way delay + (client clock − server clock). The smallest lag seen bounds the
+ * offset from above (delay ≥ 0); the smallest round trip bounds the one-way delay. Assuming a
+ * symmetric path, offset ≈ lagMin − rttMin/2 ± rttMin/2 (the NTP reasoning, on minima).
+ */
+export interface ClockEstimate {
+  /** Smallest push lag seen (negative: some pushes arrived "before" they were sent). */
+  lagMinMs: number;
+  /** Smallest uncorrected round trip, or null when the run measured none. */
+  rttMinMs: number | null;
+  /** Estimated client clock − server clock; null when there was no round trip to bound it. */
+  clientAheadMs: number | null;
+  /** Half-width of the estimate; null without round trips (then only clientAheadMs ≤ lagMinMs is known). */
+  uncertaintyMs: number | null;
+}
+
 /** Run phases in order; a phase absent from a run simply has no ticks. */
 export type Phase = 'baseline' | 'ramp-up' | 'steady' | 'drain' | 'cooldown';
 
@@ -119,6 +135,8 @@ export interface RunSummary {
   totals: ProfileMetrics;
   profiles: Partial<Record<ProfileName, ProfileMetrics>>;
   generator: GeneratorHealth;
+  /** Client-minus-server clock offset estimated from push lag and round trips; absent without pushes. */
+  clock?: ClockEstimate;
   samples: TextSample[];
   events: RunEvent[];
   /** Encoded cumulative histograms ('all' and each profile), so reports and merge can rebuild. */

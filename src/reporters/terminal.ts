@@ -89,6 +89,14 @@ export function formatSummary(s: RunSummary, summaryPath: string): string {
   out.push(
     `generator    event loop p99 max ${ms(g.eventLoopP99MaxMs)} ms, send lateness p99 ${ms(g.sendLatenessP99Ms)} ms, cpu ${num(g.cpuUserMs + g.cpuSystemMs)} ms — ${g.saturated ? `SATURATED: ${g.reason}` : 'healthy'}`,
   );
+  if (s.clock) {
+    const c = s.clock;
+    out.push(
+      c.clientAheadMs === null
+        ? `clock        push lag floor ${ms(c.lagMinMs)} ms; no round trips measured, so the clock offset is only bounded: client ahead of server by at most ${ms(c.lagMinMs)} ms`
+        : `clock        push lag floor ${ms(c.lagMinMs)} ms, round-trip floor ${ms(c.rttMinMs!)} ms → client clock ahead of server by ≈${ms(c.clientAheadMs)} ± ${ms(c.uncertaintyMs!)} ms (push lag includes this offset)`,
+    );
+  }
   if (s.samples.length > 0) {
     out.push('server said:');
     for (const x of s.samples.slice(0, 8)) out.push(`  ${x.kind} (${x.profile}) ×${x.count}: ${JSON.stringify(x.text)}`);

@@ -44,6 +44,12 @@ export class Recorder {
     if (recordClamped(this.#hist[h]![p]!, valueUs) !== 0) this.counters[scalarIndex(p, COUNTER.HIST_CLAMPED)]! += 1;
   }
 
+  /** Records a push lag that may be negative (server clock ahead): negatives go to lagAhead. */
+  recordLag(p: number, lagUs: number): void {
+    if (lagUs >= 0) this.record(H.lag, p, lagUs);
+    else this.record(H.lagAhead, p, -lagUs);
+  }
+
   /** Keeps a capped, truncated sample of a server-sourced string (close reason, error text). */
   sample(kind: TextSample['kind'], p: number, text: string): void {
     const profile = PROFILES[p] as ProfileName;

@@ -90,3 +90,14 @@ test('requests the server never answers are recorded as failed at their age, not
     await silent.close();
   }
 });
+
+test('push lag comes with a clock-offset estimate: on one machine it is ≈0 within its uncertainty', async () => {
+  const options = testRunOptions(lab.wsUrl, { clients: 20, workers: 1, durationMs: 2000, rampUpMs: 0, mix: [50, 50, 0, 0], profile: { ratePerSec: 20, pushRate: 20, pushBytes: 256, slowReadBytesPerSec: 1024 * 1024 } });
+  const s = (await runSoak(options)).summary;
+  assert.ok(s.totals.counters.push_received > 100);
+  const clock = s.clock!;
+  assert.ok(clock, 'clock estimate present');
+  assert.ok(clock.rttMinMs !== null && clock.uncertaintyMs !== null && clock.clientAheadMs !== null);
+  assert.ok(clock.lagMinMs >= 0, `same clock: no push arrives before it was sent (${clock.lagMinMs} ms)`);
+  assert.ok(Math.abs(clock.clientAheadMs) <= clock.uncertaintyMs + 2, JSON.stringify(clock));
+});

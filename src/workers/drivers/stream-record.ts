@@ -78,7 +78,7 @@ export const STREAM_HANDLERS: HttpStreamHandlers<StreamClient> = {
     r.add(p, COUNTER.PUSH_RECEIVED, 1);
     if (st.hasTs) {
       c.lastLagMs = c.ctx.toEpochMs(atMs) - st.ts;
-      r.record(H.lag, p, c.lastLagMs * 1000);
+      r.recordLag(p, c.lastLagMs * 1000);
     }
     if (!st.hasSeq) return;
     const w = c.seqWindow;

@@ -27,7 +27,7 @@ export function accountPush(c: WsClient, data: Buffer, nowMs: number): void {
   if (!out.hasSeq && !out.hasTs) return;
   const r = c.ctx.recorder;
   r.add(c.p, COUNTER.PUSH_RECEIVED, 1);
-  if (out.hasTs) r.record(H.lag, c.p, (c.ctx.toEpochMs(nowMs) - out.ts) * 1000);
+  if (out.hasTs) r.recordLag(c.p, (c.ctx.toEpochMs(nowMs) - out.ts) * 1000);
   if (c.lastPushMs > 0) r.record(H.eventGap, c.p, (nowMs - c.lastPushMs) * 1000);
   c.lastPushMs = nowMs;
   if (!out.hasSeq) return;
