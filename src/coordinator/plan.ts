@@ -73,6 +73,6 @@ export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): W
 
 /** The settings block of summary.json: what a reader needs to reproduce the run. */
 export function describeSettings(options: RunOptions): Record<string, unknown> {
-  const { outDir: _outDir, recordAttempts: _ra, ...rest } = options;
+  const { outDir: _outDir, recordAttempts: _ra, runId: _runId, ...rest } = options;
   return rest;
 }
