@@ -61,7 +61,7 @@ export interface WorkerPlan {
   driver: DriverName;
   headers: Record<string, string>;
   rttMode: RttMode;
-  /** Wall-clock ms (Date epoch) at which t=0 of the run falls; shared by every worker. */
+  /** Wall-clock ms (Date epoch) at which t=0 of the run falls; set by the start message. */
   startAtEpochMs: number;
   rampUpMs: Millis;
   /** Wall-clock length of the load phase, measured from startAtEpochMs. */
@@ -233,7 +233,12 @@ export interface StopMessage {
   reason: 'duration' | 'signal' | 'abort' | 'unreachable';
   drainMs: Millis;
 }
-export type CoordinatorMessage = StopMessage;
+/** Sent once every worker is ready: t=0 of the run, shared by all workers. */
+export interface StartMessage {
+  type: 'start';
+  startAtEpochMs: number;
+}
+export type CoordinatorMessage = StartMessage | StopMessage;
 
 // ---- worker -> coordinator ----
 

@@ -1,6 +1,6 @@
 // runSoak: plan -> worker pool -> merged ticks -> summary. Never touches a client socket:
 // workers do the I/O; this loop only sends stop messages, merges and writes results.
-import { ERROR_CODES, COUNTER, PROFILES, errorIndex, type WorkerFinal, type WorkerMessage } from '../protocol.js';
+import { ERROR_CODES, COUNTER, COUNTERS_LENGTH, PROFILES, errorIndex, type CoordinatorMessage, type WorkerFinal, type WorkerMessage } from '../protocol.js';
 import type { Phase, RunSummary, TimelinePoint } from '../metrics/result.js';
 import { addCounters, sumScalar } from './merge.js';
 import { buildWorkerPlans, type RunOptions } from './plan.js';
@@ -13,8 +13,8 @@ import { MemorySampling, type ServerMemoryRecord } from './memory-sampling.js';
 import { judgeRun, liveFailures } from './finish.js';
 import { createMemorySampler } from '../metrics/server-memory.js';
 
-/** Time given to threads to boot before t=0, so every worker ramps from the same instant. */
-const START_DELAY_MS = 500;
+/** Time between the start message and t=0, so every worker ramps from the same instant. */
+const START_DELAY_MS = 200;
 /** A tick waits this long for a slow worker before it is emitted without it. */
 const TICK_WAIT_MS = 2500;
 /** Connection errors with no open connection at all after which the target counts as unreachable. */
@@ -49,8 +49,40 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   const folder = new ResultsFolder(options.outDir, options.runId);
   const startedAtMs = Date.now();
   const cpuAtStart = process.cpuUsage();
-  const startAtEpochMs = startedAtMs + START_DELAY_MS + options.baselineMs;
-  const plans = buildWorkerPlans(options, startAtEpochMs);
+  const plans = buildWorkerPlans(options, 0);
+  const pool = new WorkerPool(plans.length);
+  const fatal: string[] = [];
+  let active = plans.length;
+  let merger: TickMerger | null = null;
+  const received = plans.map(() => new Float64Array(COUNTERS_LENGTH));
+  let readyCount = 0;
+  let onAllReady: () => void = () => {};
+  const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
+  const onMessage = (msg: WorkerMessage): void => {
+    switch (msg.type) {
+      case 'interval':
+        addCounters(received[msg.workerIndex]!, msg.counters);
+        merger!.add(msg, active);
+        break;
+      case 'ready':
+        if (++readyCount === plans.length) onAllReady();
+        break;
+      case 'fatal':
+        fatal.push(`worker ${msg.workerIndex}: ${msg.error.message}`);
+        onAllReady();
+        break;
+      default: {
+        const never: never = msg;
+        throw new Error(`unknown worker message ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  const running: RunningWorker[] = plans.map((plan) => pool.start(plan, onMessage));
+  // t=0 is fixed only once every thread is up, so a slow boot (a busy CI core) never eats into
+  // the load phase; a worker that dies while booting ends the wait too.
+  await Promise.race([allReady, ...running.map((w) => w.done.then(() => undefined, () => undefined))]);
+  const startAtEpochMs = Date.now() + START_DELAY_MS + options.baselineMs;
+  for (const w of running) w.port.postMessage({ type: 'start', startAtEpochMs } satisfies CoordinatorMessage);
   folder.writePlan({ runId: options.runId, startAtEpochMs, options });
   const timeline: TimelinePoint[] = [];
   let stopAtMs = Infinity;
@@ -61,28 +93,29 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   const emit = (point: TimelinePoint): void => {
     timeline.push(point);
     folder.appendPoint(point);
-    hooks.onTick?.(point, merger.counters);
+    hooks.onTick?.(point, ticks.counters);
   };
-  const merger = new TickMerger(startAtEpochMs, phaseAt, (point) => {
+  const ticks = new TickMerger(startAtEpochMs, phaseAt, (point) => {
     const server = memory?.latest();
     if (server) point.server = server;
     emit(point);
     checkReachable();
     checkThresholds();
   });
+  merger = ticks;
   const memory = options.memorySource
-    ? new MemorySampling(createMemorySampler(options.memorySource), startAtEpochMs, phaseAt, () => sumScalar(merger.counters, COUNTER.OPEN_NOW), emit)
+    ? new MemorySampling(createMemorySampler(options.memorySource), startAtEpochMs, phaseAt, () => sumScalar(ticks.counters, COUNTER.OPEN_NOW), emit)
     : null;
   memory?.start();
   const checkThresholds = (): void => {
     if (!options.abortOnFail || stopper.request) return;
-    const failed = liveFailures(merger, options);
+    const failed = liveFailures(ticks, options);
     if (failed.length > 0) {
       stopper.stop({ reason: 'abort', status: 'aborted', detail: `threshold failed: ${failed.map((f) => `${f.expression} (observed ${f.observedText})`).join(', ')}` });
     }
   };
   const checkReachable = (): void => {
-    const c = merger.counters;
+    const c = ticks.counters;
     if (sumScalar(c, COUNTER.CONN_OPENED) > 0) return;
     let networkErrors = 0;
     for (let p = 0; p < PROFILES.length; p++)
@@ -92,31 +125,9 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
     }
   };
 
-  const pool = new WorkerPool(plans.length);
-  const received = plans.map(() => new Float64Array(merger.counters.length));
-  const fatal: string[] = [];
-  let active = plans.length;
-  const onMessage = (msg: WorkerMessage): void => {
-    switch (msg.type) {
-      case 'interval':
-        addCounters(received[msg.workerIndex]!, msg.counters);
-        merger.add(msg, active);
-        break;
-      case 'ready':
-        break;
-      case 'fatal':
-        fatal.push(`worker ${msg.workerIndex}: ${msg.error.message}`);
-        break;
-      default: {
-        const never: never = msg;
-        throw new Error(`unknown worker message ${JSON.stringify(never)}`);
-      }
-    }
-  };
-  const running: RunningWorker[] = plans.map((plan) => pool.start(plan, onMessage));
   hooks.onStart?.({ runId: options.runId, dir: folder.dir, workers: plans.length, startAtEpochMs });
 
-  const staleTimer = setInterval(() => merger.flushStale(Date.now(), TICK_WAIT_MS), 500);
+  const staleTimer = setInterval(() => ticks.flushStale(Date.now(), TICK_WAIT_MS), 500);
   const durationTimer = setTimeout(
     () => stopper.stop({ reason: 'duration', status: 'completed', detail: 'duration elapsed' }),
     Math.max(0, startAtEpochMs + options.durationMs - Date.now()),
@@ -135,17 +146,17 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
     if (s.status === 'fulfilled') {
       const final: WorkerFinal = s.value;
       addCounters(received[i]!, final.last.counters);
-      merger.add(final.last, active);
+      ticks.add(final.last, active);
     } else {
       // Rescue the dead worker's last counter values from shared memory, labelled as rescued.
       active--;
-      const rescued = new Float64Array(merger.counters.length);
+      const rescued = new Float64Array(ticks.counters.length);
       for (let k = 0; k < rescued.length; k++) rescued[k] = running[i]!.counters[k]! - received[i]![k]!;
-      addCounters(merger.counters, rescued);
+      addCounters(ticks.counters, rescued);
       fatal.push(`worker ${i} died (${(s.reason as Error).message}); its counters were rescued from shared memory, its last histograms are lost`);
     }
   });
-  merger.flushAll();
+  ticks.flushAll();
   for (const w of running) w.port.close();
   await pool.destroy();
   let server: ServerMemoryRecord | null = null;
@@ -158,7 +169,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
 
   const req = stopper.request ?? { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
   const endedAtMs = Date.now();
-  const summary = buildSummary(options, merger, {
+  const summary = buildSummary(options, ticks, {
     runId: options.runId,
     startedAtMs: startAtEpochMs,
     endedAtMs,
@@ -171,5 +182,5 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   if (server) summary.server = server;
   judgeRun(summary, timeline, options, server, endedAtMs - startedAtMs);
   folder.writeSummary(summary);
-  return { summary, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: merger.attemptTimesMs, workerTotals };
+  return { summary, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: ticks.attemptTimesMs, workerTotals };
 }

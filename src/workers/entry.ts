@@ -2,7 +2,7 @@
 // stream one interval snapshot per second over the transferred port, return WorkerFinal.
 // Never writes files or prints. Loaded by coordinator/pool.ts.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, WorkerFinal, WorkerTask } from '../protocol.js';
+import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, StopMessage, WorkerFinal, WorkerTask } from '../protocol.js';
 import { Recorder } from './recorder.js';
 import { Scheduler } from './schedule.js';
 import type { WorkerContext } from './context.js';
@@ -37,6 +37,29 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerFinal> 
 
 async function drive(task: WorkerTask): Promise<WorkerFinal> {
   const { plan, port } = task;
+  let onStart: (atMs: number) => void = () => {};
+  let onStop: (msg: StopMessage) => void = () => {};
+  const started = new Promise<number>((resolve) => (onStart = resolve));
+  const stopped = new Promise<StopMessage>((resolve) => (onStop = resolve));
+  port.on('message', (msg: CoordinatorMessage) => {
+    switch (msg.type) {
+      case 'start':
+        onStart(msg.startAtEpochMs);
+        break;
+      case 'stop':
+        onStop(msg);
+        onStart(Number.NaN); // stopped before it started: nothing to run
+        break;
+      default: {
+        const never: never = msg;
+        throw new Error(`unknown coordinator message ${JSON.stringify(never)}`);
+      }
+    }
+  });
+  const clientCount = Math.ceil((plan.clientCount - plan.workerIndex) / plan.workerCount);
+  port.postMessage({ type: 'ready', workerIndex: plan.workerIndex, clients: clientCount } satisfies ReadyMessage);
+  const startAt = await started;
+  plan.startAtEpochMs = Number.isNaN(startAt) ? Date.now() : startAt;
   const recorder = new Recorder(task.counters, plan.recordAttempts);
   const scheduler = new Scheduler();
   const startPerfMs = plan.startAtEpochMs - performance.timeOrigin;
@@ -89,20 +112,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   };
   armInterval();
 
-  port.postMessage({ type: 'ready', workerIndex: plan.workerIndex, clients: clients.length } satisfies ReadyMessage);
-  const stop = await new Promise<CoordinatorMessage>((resolve) => {
-    port.on('message', (msg: CoordinatorMessage) => {
-      switch (msg.type) {
-        case 'stop':
-          resolve(msg);
-          break;
-        default: {
-          const never: never = msg.type;
-          throw new Error(`unknown coordinator message ${String(never)}`);
-        }
-      }
-    });
-  });
+  const stop = await stopped;
 
   ctx.stopping = true;
   scheduler.stop();
