@@ -20,7 +20,7 @@ header.banner.fail{border-color:var(--fail)}header.banner.warn{border-color:var(
 .pill.pass{background:var(--pass)}.pill.fail,.pill.no-data{background:var(--fail)}.pill.warn{background:var(--warn)}.pill.inconclusive{background:#7a7f8c}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}.card{background:#fff;border-radius:8px;padding:12px 14px;border:1px solid var(--line)}
 .card.fail{border-color:var(--fail)}.card p{margin:0 0 8px}table{border-collapse:collapse;background:#fff;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-weight:600}.evidence th,.evidence td{padding:2px 6px;font-size:12px}.caveats{margin:6px 0 0;padding-left:18px;color:var(--warn);font-size:12px}
+th{font-weight:600}.evidence{table-layout:fixed}.evidence th,.evidence td{padding:2px 6px;font-size:12px;overflow-wrap:anywhere}.caveats{margin:6px 0 0;padding-left:18px;color:var(--warn);font-size:12px}
 tr.fail td,tr.no-data td{background:#fdf0f0}.scroll{overflow-x:auto}.profiles td,.profiles th{white-space:nowrap;font-size:12px}
 figure.chart{margin:0 0 14px;background:#fff;border:1px solid var(--line);border-radius:8px;padding:6px}
 svg text{font:11px system-ui,sans-serif;fill:#444}svg .chart-title{font-size:13px;font-weight:600;fill:#1d2330}svg .no-data{font-size:14px;fill:#999}
