@@ -26,6 +26,9 @@ export async function startLabProcess(extraArgs: string[] = []): Promise<LabProc
   const child = spawn(process.execPath, [main, 'lab', '--port', '0', '--host', '127.0.0.1', ...extraArgs], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, SOAKSTORM_LAB_EXIT_WITH_PARENT: '1' },
+    // Its own process group: a Ctrl-C in the terminal reaches the run (which drains and then
+    // stops the lab), not the lab directly, which would close every client with 1001 mid-drain.
+    detached: true,
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
