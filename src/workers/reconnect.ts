@@ -1,8 +1,9 @@
 // Reconnect decisions by close code and handshake status (DESIGN.md "Clients and profiles"):
 // 1000 no reconnect; 1001 polite delay; 1006/1011/1013 backoff; 1008, 4xxx, 401/403 are
 // deterministic failures: stop after N identical ones and record a reconnect-loop finding.
-import type { ProfileOptions } from '../protocol.js';
+import { COUNTER, type ProfileOptions } from '../protocol.js';
 import type { Rng } from '../scenarios/random.js';
+import { STATE, type WsClient } from './drivers/ws-driver.js';
 
 /** Why a connection ended, as the reconnect rules see it. */
 export const END = { CLOSE: 0, HANDSHAKE_STATUS: 1, NETWORK: 2 } as const;
@@ -43,4 +44,33 @@ export function backoffMs(attempt: number, opts: ProfileOptions, rng: Rng): numb
     case 'none':
       return -1;
   }
+}
+
+/**
+ * After an unexpected end: give up on the Nth identical deterministic failure (recording a
+ * reconnect-loop event), stop when the rules say so, otherwise schedule the next attempt.
+ */
+export function scheduleReconnect(c: WsClient, kind: number, code: number, nowMs: number): void {
+  const r = c.ctx.recorder;
+  if (isDeterministic(kind, code)) {
+    const key = kind * 100000 + code;
+    c.failStreak = key === c.failKey ? c.failStreak + 1 : 1;
+    c.failKey = key;
+    if (c.failStreak >= c.ctx.plan.profile.reconnectMaxTries) {
+      r.add(c.p, COUNTER.RECONNECT_GIVEUPS, 1);
+      const what = kind === END.HANDSHAKE_STATUS ? `handshake status ${code}` : `close code ${code}`;
+      r.event({ atMs: c.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: c.profile.name, detail: `${what} x${c.failStreak}` });
+      c.state = STATE.DONE;
+      c.droppedAtMs = Number.NaN;
+      return;
+    }
+  }
+  const delay = reconnectDelayMs(kind, code, c.attempt, c.ctx.plan.profile, c.rng);
+  if (delay < 0) {
+    c.state = STATE.DONE;
+    c.droppedAtMs = Number.NaN;
+    return;
+  }
+  c.attempt++;
+  c.ctx.scheduler.at(c, Math.max(nowMs + delay, c.notBeforeMs));
 }

@@ -3,16 +3,20 @@
 // attach once per connection; no per-message closures, promises, events, logs or JSON.parse;
 // counters by slot; time from performance.now().
 import WebSocket from 'ws';
-import { CLOSED_BY, COUNTER, closeIndex, errorIndex, statusIndex, type ProfileName } from '../../protocol.js';
-import { closeSlot, errorSlot, statusSlot } from '../../metrics/close-codes.js';
+import { CLOSED_BY, COUNTER, closeIndex, errorIndex, statusIndex } from '../../protocol.js';
+import { closeSlot, statusSlot } from '../../metrics/close-codes.js';
 import type { SimClient } from '../sim-client.js';
 import type { WorkerContext } from '../context.js';
 import { H } from '../recorder.js';
-import { END, isDeterministic, reconnectDelayMs } from '../reconnect.js';
+import { END, scheduleReconnect } from '../reconnect.js';
 import type { Rng } from '../../scenarios/random.js';
 import { SeqWindow } from '../seq-window.js';
 import { createSeqTsResult } from '../parsers/seq-ts.js';
 import { settlePushes } from '../profiles/push.js';
+import type { ProfileBehaviour } from '../profiles/behaviour.js';
+import { UNEXPECTED_RESPONSE_SLOT, classifyWsError, handshakeStatus } from './ws-errors.js';
+
+export type { ProfileBehaviour };
 
 /** Client lifecycle states. */
 export const STATE = { IDLE: 0, CONNECTING: 1, OPEN: 2, CLOSING: 3, DONE: 4 } as const;
@@ -20,26 +24,8 @@ export const STATE = { IDLE: 0, CONNECTING: 1, OPEN: 2, CLOSING: 3, DONE: 4 } as
 const BY_CLIENT = CLOSED_BY.indexOf('client');
 const BY_SERVER = CLOSED_BY.indexOf('server');
 const BY_ABNORMAL = CLOSED_BY.indexOf('abnormal');
-const UNEXPECTED_RESPONSE = 'Unexpected server response: ';
 /** A resumed reader that received nothing for this long has read everything that was waiting. */
 const QUIET_MS = 200;
-
-/** What a profile does with a client; one shared object per profile, state lives on the client. */
-export interface ProfileBehaviour {
-  readonly name: ProfileName;
-  /** The connection opened: subscribe, set the first send time. Returns the next due time. */
-  onOpen(c: WsClient, nowMs: number): number;
-  /** Due work (sends, timeouts, sleep/wake); returns the next due time or Infinity. */
-  onDue(c: WsClient, nowMs: number): number;
-  onMessage(c: WsClient, data: Buffer, isBinary: boolean, nowMs: number): void;
-  onPong(c: WsClient, data: Buffer, nowMs: number): void;
-  /** A server ping arrived (heartbeat); with autoPong off the profile answers it or not. */
-  onPing(c: WsClient, data: Buffer, nowMs: number): void;
-  /** The connection ended (any reason): settle outstanding requests. */
-  onClose(c: WsClient, nowMs: number): void;
-  /** ws autoPong; sleepy clients answer pings themselves only while awake. */
-  readonly autoPong: boolean;
-}
 
 /** A simulated client; one object per client for the whole run, reused across reconnects. */
 export class WsClient implements SimClient {
@@ -250,16 +236,8 @@ export class WsClient implements SimClient {
     // Aborting our own attempt (stop, storm) raises "closed before the connection was established": not a failure.
     if (this.weClosed) return;
     const msg = err.message;
-    if (msg.startsWith(UNEXPECTED_RESPONSE)) {
-      this.lastStatus = Number(msg.slice(UNEXPECTED_RESPONSE.length)) || 0;
-      this.lastErrorSlot = errorSlot('UNEXPECTED_RESPONSE');
-    } else if (msg === 'Opening handshake has timed out') {
-      this.lastErrorSlot = errorSlot('HANDSHAKE_TIMEOUT');
-    } else if (err.code !== undefined && err.code.startsWith('WS_ERR_')) {
-      this.lastErrorSlot = errorSlot('PROTOCOL');
-    } else {
-      this.lastErrorSlot = errorSlot(err.code);
-    }
+    this.lastErrorSlot = classifyWsError(err);
+    if (this.lastErrorSlot === UNEXPECTED_RESPONSE_SLOT) this.lastStatus = handshakeStatus(msg);
     this.ctx.recorder.bump(errorIndex(this.p, this.lastErrorSlot));
     this.ctx.recorder.sample('error', this.p, err.code ? `${err.code}: ${msg}` : msg);
   }
@@ -307,32 +285,7 @@ export class WsClient implements SimClient {
     }
     if (wasOpen) this.droppedAtMs = nowMs;
     else if (Number.isNaN(this.droppedAtMs)) this.droppedAtMs = this.attemptStartMs;
-    this.#scheduleReconnect(kind, failCode, nowMs);
-  }
-
-  #scheduleReconnect(kind: number, code: number, nowMs: number): void {
-    const r = this.ctx.recorder;
-    if (isDeterministic(kind, code)) {
-      const key = kind * 100000 + code;
-      this.failStreak = key === this.failKey ? this.failStreak + 1 : 1;
-      this.failKey = key;
-      if (this.failStreak >= this.ctx.plan.profile.reconnectMaxTries) {
-        r.add(this.p, COUNTER.RECONNECT_GIVEUPS, 1);
-        const what = kind === END.HANDSHAKE_STATUS ? `handshake status ${code}` : `close code ${code}`;
-        r.event({ atMs: this.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: this.profile.name, detail: `${what} x${this.failStreak}` });
-        this.state = STATE.DONE;
-        this.droppedAtMs = Number.NaN;
-        return;
-      }
-    }
-    const delay = reconnectDelayMs(kind, code, this.attempt, this.ctx.plan.profile, this.rng);
-    if (delay < 0) {
-      this.state = STATE.DONE;
-      this.droppedAtMs = Number.NaN;
-      return;
-    }
-    this.attempt++;
-    this.ctx.scheduler.at(this, Math.max(nowMs + delay, this.notBeforeMs));
+    scheduleReconnect(this, kind, failCode, nowMs);
   }
 }
 

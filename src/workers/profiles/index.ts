@@ -1,5 +1,5 @@
 // Profile behaviours in PROFILES order, so a client's profile index selects its behaviour.
-import type { ProfileBehaviour } from '../drivers/ws-driver.js';
+import type { ProfileBehaviour } from './behaviour.js';
 import { fastProfile } from './fast.js';
 import { slowProfile } from './slow.js';
 import { sleepyProfile } from './mobile-sleeping.js';

@@ -3,7 +3,7 @@
 // server owed minus what arrived is the backlog it holds (or dropped). Loopback kernel buffers
 // absorb megabytes per connection before the server feels it (README "What slow can provoke").
 // Hot-path invariants: no per-message allocation, no closures, no logging, counters by slot.
-import type { ProfileBehaviour } from '../drivers/ws-driver.js';
+import type { ProfileBehaviour } from './behaviour.js';
 import { accountPing, accountPush, flushSeqs, settlePushes, subscribe } from './push.js';
 
 /** Read budget refill period: fine enough to look like a steady reader, coarse enough to be cheap. */

@@ -1,0 +1,22 @@
+// ws error events -> error slots: ws reports a non-101 handshake and its own timeouts only in
+// the message text, so the classification lives here, tested against real ws errors.
+import { errorSlot } from '../../metrics/close-codes.js';
+
+const UNEXPECTED_RESPONSE = 'Unexpected server response: ';
+const HANDSHAKE_TIMEOUT = 'Opening handshake has timed out';
+
+/** Slot of a handshake answered with a non-101 status. */
+export const UNEXPECTED_RESPONSE_SLOT = errorSlot('UNEXPECTED_RESPONSE');
+
+/** Error slot for an error ws emitted: socket codes, handshake status, handshake timeout, protocol. */
+export function classifyWsError(err: Error & { code?: string }): number {
+  if (err.message.startsWith(UNEXPECTED_RESPONSE)) return UNEXPECTED_RESPONSE_SLOT;
+  if (err.message === HANDSHAKE_TIMEOUT) return errorSlot('HANDSHAKE_TIMEOUT');
+  if (err.code !== undefined && err.code.startsWith('WS_ERR_')) return errorSlot('PROTOCOL');
+  return errorSlot(err.code);
+}
+
+/** The HTTP status in ws's "Unexpected server response: 401" (0 if absent). */
+export function handshakeStatus(message: string): number {
+  return Number(message.slice(UNEXPECTED_RESPONSE.length)) || 0;
+}
