@@ -4,6 +4,8 @@ import { errorSlot } from '../../metrics/close-codes.js';
 
 const UNEXPECTED_RESPONSE = 'Unexpected server response: ';
 const HANDSHAKE_TIMEOUT = 'Opening handshake has timed out';
+/** ws abortHandshake messages for a 101 that breaks RFC 6455 §4.1 (no error code is set). */
+const BAD_HANDSHAKE = /^(Invalid (Upgrade|Sec-WebSocket-Accept|Sec-WebSocket-Extensions) header|Server sent |Server indicated an extension|Maximum redirects exceeded)/;
 
 /** Slot of a handshake answered with a non-101 status. */
 export const UNEXPECTED_RESPONSE_SLOT = errorSlot('UNEXPECTED_RESPONSE');
@@ -13,6 +15,7 @@ export function classifyWsError(err: Error & { code?: string }): number {
   if (err.message.startsWith(UNEXPECTED_RESPONSE)) return UNEXPECTED_RESPONSE_SLOT;
   if (err.message === HANDSHAKE_TIMEOUT) return errorSlot('HANDSHAKE_TIMEOUT');
   if (err.code !== undefined && err.code.startsWith('WS_ERR_')) return errorSlot('PROTOCOL');
+  if (err.code === undefined && BAD_HANDSHAKE.test(err.message)) return errorSlot('PROTOCOL');
   return errorSlot(err.code);
 }
 
