@@ -11,7 +11,7 @@ import { H } from '../recorder.js';
 import { END, scheduleReconnect } from '../reconnect.js';
 import type { Rng } from '../../scenarios/random.js';
 import { SeqWindow } from '../seq-window.js';
-import { createSeqTsResult } from '../parsers/seq-ts.js';
+import type { SeqTsResult } from '../parsers/seq-ts.js';
 import { settlePushes } from '../profiles/push.js';
 import type { ProfileBehaviour } from '../profiles/behaviour.js';
 import { UNEXPECTED_RESPONSE_SLOT, classifyWsError, handshakeStatus } from './ws-errors.js';
@@ -61,8 +61,8 @@ export class WsClient implements SimClient {
   /** Free-form numeric slots for profiles (sleep phase, read budget, …); names in each profile. */
   readonly slots = new Float64Array(8);
   /** Push accounting (profiles/push.ts); created once per client, reset per connection. */
-  readonly seqWindow = new SeqWindow();
-  readonly seqTs = createSeqTsResult();
+  seqWindow: SeqWindow | null = null;
+  seqTs: SeqTsResult | null = null;
   lastPushMs = 0;
   lastPingMs = 0;
   subscribedAtMs = 0;
@@ -70,20 +70,6 @@ export class WsClient implements SimClient {
   /** Set at end of run when a paused reader was resumed to drain its backlog. */
   settling = false;
 
-  readonly #onOpen = (): void => this.#handleOpen();
-  readonly #onMessage = (data: Buffer, isBinary: boolean): void => {
-    const r = this.ctx.recorder;
-    const nowMs = performance.now();
-    this.lastRecvMs = nowMs;
-    r.add(this.p, COUNTER.MSGS_RECEIVED, 1);
-    r.add(this.p, COUNTER.BYTES_RECEIVED, data.length);
-    if (this.settling) r.add(this.p, COUNTER.BYTES_DRAINED, data.length);
-    this.profile.onMessage(this, data, isBinary, nowMs);
-  };
-  readonly #onPong = (data: Buffer): void => this.profile.onPong(this, data, performance.now());
-  readonly #onPing = (data: Buffer): void => this.profile.onPing(this, data, performance.now());
-  readonly #onError = (err: Error & { code?: string }): void => this.#handleError(err);
-  readonly #onClose = (code: number, reason: Buffer): void => this.#handleClose(code, reason);
 
   constructor(
     readonly id: number,
@@ -170,12 +156,14 @@ export class WsClient implements SimClient {
       localAddress: local,
     });
     ws.binaryType = 'nodebuffer';
-    ws.on('open', this.#onOpen);
-    ws.on('message', this.#onMessage);
-    ws.on('pong', this.#onPong);
-    ws.on('ping', this.#onPing);
-    ws.on('error', this.#onError);
-    ws.on('close', this.#onClose);
+    // Shared listeners find their client through one property: no closures per client.
+    (ws as OwnedWebSocket)[OWNER] = this;
+    ws.on('open', onOpen);
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('ping', onPing);
+    ws.on('error', onError);
+    ws.on('close', onClose);
     this.ws = ws;
   }
 
@@ -205,7 +193,8 @@ export class WsClient implements SimClient {
     r.add(this.p, COUNTER.BYTES_SENT, length);
   }
 
-  #handleOpen(): void {
+  /** Internal: the handshake completed. */
+  handleOpen(): void {
     const nowMs = performance.now();
     const r = this.ctx.recorder;
     this.state = STATE.OPEN;
@@ -232,7 +221,8 @@ export class WsClient implements SimClient {
     this.ctx.scheduler.at(this, Math.min(next, this.sessionEndMs));
   }
 
-  #handleError(err: Error & { code?: string }): void {
+  /** Internal: ws reported an error (the close event follows and does the counting). */
+  handleError(err: Error & { code?: string }): void {
     // Aborting our own attempt (stop, storm) raises "closed before the connection was established": not a failure.
     if (this.weClosed) return;
     const msg = err.message;
@@ -242,7 +232,8 @@ export class WsClient implements SimClient {
     this.ctx.recorder.sample('error', this.p, err.code ? `${err.code}: ${msg}` : msg);
   }
 
-  #handleClose(code: number, reason: Buffer): void {
+  /** Internal: the connection or the attempt ended. */
+  handleClose(code: number, reason: Buffer): void {
     const nowMs = performance.now();
     const r = this.ctx.recorder;
     const wasOpen = this.state === STATE.OPEN || (this.state === STATE.CLOSING && this.openedAtMs >= this.attemptStartMs);
@@ -290,3 +281,35 @@ export class WsClient implements SimClient {
 }
 
 function noop(): void {}
+
+const OWNER = Symbol('soakstorm.client');
+type OwnedWebSocket = WebSocket & { [OWNER]: WsClient };
+const own = (ws: WebSocket): WsClient => (ws as OwnedWebSocket)[OWNER];
+
+function onOpen(this: WebSocket): void {
+  own(this).handleOpen();
+}
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  const c = own(this);
+  const r = c.ctx.recorder;
+  const nowMs = performance.now();
+  c.lastRecvMs = nowMs;
+  r.add(c.p, COUNTER.MSGS_RECEIVED, 1);
+  r.add(c.p, COUNTER.BYTES_RECEIVED, data.length);
+  if (c.settling) r.add(c.p, COUNTER.BYTES_DRAINED, data.length);
+  c.profile.onMessage(c, data, isBinary, nowMs);
+}
+function onPong(this: WebSocket, data: Buffer): void {
+  const c = own(this);
+  c.profile.onPong(c, data, performance.now());
+}
+function onPing(this: WebSocket, data: Buffer): void {
+  const c = own(this);
+  c.profile.onPing(c, data, performance.now());
+}
+function onError(this: WebSocket, err: Error & { code?: string }): void {
+  own(this).handleError(err);
+}
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  own(this).handleClose(code, reason);
+}

@@ -16,7 +16,7 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Ring length for a client: room for every request that can be in flight before it times out. */
 export function ringSizeFor(ratePerSec: number, timeoutMs: number): number {
   const need = Math.ceil((ratePerSec * timeoutMs) / 1000) * 2 + 8;
-  let size = 64;
+  let size = 16;
   while (size < need && size < 65536) size *= 2;
   return size;
 }

@@ -57,7 +57,7 @@ export const sleepyProfile: ProfileBehaviour = {
     } else if (c.slots[PHASE] === ASLEEP) {
       r.add(c.p, COUNTER.WOKE_OPEN, 1);
       // Pushes that arrived while asleep were delivered, just not looked at: not losses.
-      c.seqWindow.reset();
+      c.seqWindow?.reset();
       c.lastPushMs = 0;
       c.slots[PHASE] = AWAKE;
       c.slots[NEXT_FLIP_MS] = nowMs + jittered(c, c.ctx.plan.profile.awakeMs);

@@ -4,8 +4,8 @@
 // per client), no JSON.parse, no logging, counters by slot, time from performance.now().
 import { COUNTER } from '../../protocol.js';
 import { H } from '../recorder.js';
-import { SeqTsScanner } from '../parsers/seq-ts.js';
-import { SEQ_DUP, SEQ_REORDER, SEQ_STALE } from '../seq-window.js';
+import { SeqTsScanner, createSeqTsResult } from '../parsers/seq-ts.js';
+import { SEQ_DUP, SEQ_REORDER, SEQ_STALE, SeqWindow } from '../seq-window.js';
 import type { WsClient } from '../drivers/ws-driver.js';
 
 const scanner = new SeqTsScanner();
@@ -13,7 +13,7 @@ const scanner = new SeqTsScanner();
 /** Asks the server for a push stream at the plan's push rate and size (lab protocol, issue 3). */
 export function subscribe(c: WsClient, nowMs: number): void {
   const { pushRate, pushBytes } = c.ctx.plan.profile;
-  c.seqWindow.reset();
+  (c.seqWindow ??= new SeqWindow()).reset();
   c.lastPushMs = 0;
   c.subscribedAtMs = nowMs;
   c.ws!.send(`{"op":"subscribe","rate":${pushRate},"size":${pushBytes}}`);
@@ -22,7 +22,7 @@ export function subscribe(c: WsClient, nowMs: number): void {
 
 /** Accounts one pushed text message; messages without seq/ts are counted as received only. */
 export function accountPush(c: WsClient, data: Buffer, nowMs: number): void {
-  const out = c.seqTs;
+  const out = (c.seqTs ??= createSeqTsResult());
   scanner.scan(data, 0, data.length, out);
   if (!out.hasSeq && !out.hasTs) return;
   const r = c.ctx.recorder;
@@ -31,7 +31,7 @@ export function accountPush(c: WsClient, data: Buffer, nowMs: number): void {
   if (c.lastPushMs > 0) r.record(H.eventGap, c.p, (nowMs - c.lastPushMs) * 1000);
   c.lastPushMs = nowMs;
   if (!out.hasSeq) return;
-  const w = c.seqWindow;
+  const w = (c.seqWindow ??= new SeqWindow());
   const result = w.observe(out.seq);
   if (w.newlyLost > 0) r.add(c.p, COUNTER.SEQ_GAPS, w.newlyLost);
   if (result === SEQ_REORDER || result === SEQ_STALE) r.add(c.p, COUNTER.SEQ_REORDERS, 1);
@@ -48,6 +48,7 @@ export function settlePushes(c: WsClient, nowMs: number): void {
 
 /** End of a connection: seqs still missing are lost. */
 export function flushSeqs(c: WsClient): void {
+  if (c.seqWindow === null) return;
   const lost = c.seqWindow.flush();
   if (lost > 0) c.ctx.recorder.add(c.p, COUNTER.SEQ_GAPS, lost);
 }
