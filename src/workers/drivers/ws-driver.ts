@@ -14,6 +14,7 @@ import { SeqWindow } from '../seq-window.js';
 import type { SeqTsResult } from '../parsers/seq-ts.js';
 import { settlePushes } from '../profiles/push.js';
 import type { ProfileBehaviour } from '../profiles/behaviour.js';
+import { attachListeners } from './ws-listeners.js';
 import { UNEXPECTED_RESPONSE_SLOT, classifyWsError, handshakeStatus } from './ws-errors.js';
 
 export type { ProfileBehaviour };
@@ -156,14 +157,7 @@ export class WsClient implements SimClient {
       localAddress: local,
     });
     ws.binaryType = 'nodebuffer';
-    // Shared listeners find their client through one property: no closures per client.
-    (ws as OwnedWebSocket)[OWNER] = this;
-    ws.on('open', onOpen);
-    ws.on('message', onMessage);
-    ws.on('pong', onPong);
-    ws.on('ping', onPing);
-    ws.on('error', onError);
-    ws.on('close', onClose);
+    attachListeners(ws, this);
     this.ws = ws;
   }
 
@@ -281,35 +275,3 @@ export class WsClient implements SimClient {
 }
 
 function noop(): void {}
-
-const OWNER = Symbol('soakstorm.client');
-type OwnedWebSocket = WebSocket & { [OWNER]: WsClient };
-const own = (ws: WebSocket): WsClient => (ws as OwnedWebSocket)[OWNER];
-
-function onOpen(this: WebSocket): void {
-  own(this).handleOpen();
-}
-function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  const c = own(this);
-  const r = c.ctx.recorder;
-  const nowMs = performance.now();
-  c.lastRecvMs = nowMs;
-  r.add(c.p, COUNTER.MSGS_RECEIVED, 1);
-  r.add(c.p, COUNTER.BYTES_RECEIVED, data.length);
-  if (c.settling) r.add(c.p, COUNTER.BYTES_DRAINED, data.length);
-  c.profile.onMessage(c, data, isBinary, nowMs);
-}
-function onPong(this: WebSocket, data: Buffer): void {
-  const c = own(this);
-  c.profile.onPong(c, data, performance.now());
-}
-function onPing(this: WebSocket, data: Buffer): void {
-  const c = own(this);
-  c.profile.onPing(c, data, performance.now());
-}
-function onError(this: WebSocket, err: Error & { code?: string }): void {
-  own(this).handleError(err);
-}
-function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  own(this).handleClose(code, reason);
-}
