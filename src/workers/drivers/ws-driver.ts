@@ -10,7 +10,7 @@ import type { WorkerContext } from '../context.js';
 import { H } from '../recorder.js';
 import { END, scheduleReconnect } from '../reconnect.js';
 import type { Rng } from '../../scenarios/random.js';
-import { SeqWindow } from '../seq-window.js';
+import type { SeqWindow } from '../seq-window.js';
 import type { SeqTsResult } from '../parsers/seq-ts.js';
 import { settlePushes } from '../profiles/push.js';
 import type { ProfileBehaviour } from '../profiles/behaviour.js';
