@@ -277,10 +277,14 @@ export interface FatalMessage {
 
 export type WorkerMessage = ReadyMessage | IntervalMessage | FatalMessage;
 
-/** What the worker's task resolves with: the last interval plus cumulative counters. */
+/**
+ * What the worker's task resolves with. The last interval travels over the port like every
+ * other (a port keeps order; the task result is a different channel and may overtake it), so
+ * the coordinator waits for interval `lastSeq` before it closes the port.
+ */
 export interface WorkerFinal {
   workerIndex: number;
-  last: IntervalMessage;
+  lastSeq: number;
   /** Cumulative counters over the whole run, for cross-checking the merged deltas. */
   totals: Float64Array;
 }

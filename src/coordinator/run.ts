@@ -21,6 +21,11 @@ const TICK_WAIT_MS = 2500;
 const UNREACHABLE_AFTER_FAILURES = 5;
 const HANDSHAKE_ERROR_SLOT = ERROR_CODES.indexOf('UNEXPECTED_RESPONSE');
 
+async function waitFor(done: () => boolean, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (!done() && Date.now() < until) await sleep(10);
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -55,6 +60,8 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   let active = plans.length;
   let merger: TickMerger | null = null;
   const received = plans.map(() => new Float64Array(COUNTERS_LENGTH));
+  const lastSeqSeen = plans.map(() => -1);
+  const warnings: string[] = [];
   let readyCount = 0;
   let onAllReady: () => void = () => {};
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
@@ -62,6 +69,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
     switch (msg.type) {
       case 'interval':
         addCounters(received[msg.workerIndex]!, msg.counters);
+        lastSeqSeen[msg.workerIndex] = msg.seq;
         merger!.add(msg, active);
         break;
       case 'ready':
@@ -139,14 +147,26 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   });
 
   const settled = await Promise.allSettled(running.map((w) => w.done));
+  // Each worker's last interval may still be in its port when its task result arrives.
+  await waitFor(() => settled.every((s, i) => s.status === 'rejected' || lastSeqSeen[i]! >= s.value.lastSeq), 3000);
   clearTimeout(durationTimer);
   clearInterval(staleTimer);
   const workerTotals: (Float64Array | null)[] = settled.map((s) => (s.status === 'fulfilled' ? s.value.totals : null));
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') {
       const final: WorkerFinal = s.value;
-      addCounters(received[i]!, final.last.counters);
-      ticks.add(final.last, active);
+      if (lastSeqSeen[i]! < final.lastSeq) warnings.push(`worker ${i}: its last interval never arrived; counters rescued from its totals, its last second's histograms lost`);
+      // Counters lost on the way (never expected) are rescued from the worker's own totals.
+      const missing = new Float64Array(COUNTERS_LENGTH);
+      let anyMissing = false;
+      for (let k = 0; k < COUNTERS_LENGTH; k++) {
+        missing[k] = final.totals[k]! - received[i]![k]!;
+        if (missing[k] !== 0) anyMissing = true;
+      }
+      if (anyMissing) {
+        addCounters(ticks.counters, missing);
+        if (lastSeqSeen[i]! >= final.lastSeq) warnings.push(`worker ${i}: merged counters differed from its own totals; rescued from its totals`);
+      }
     } else {
       // Rescue the dead worker's last counter values from shared memory, labelled as rescued.
       active--;
@@ -175,7 +195,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
     endedAtMs,
     loadMs: Number.isFinite(stopAtMs) ? stopAtMs : endedAtMs - startAtEpochMs,
     status: fatal.length > 0 && req.status === 'completed' ? 'aborted' : req.status,
-    stopReason: [req.detail, ...fatal].join('; '),
+    stopReason: [req.detail, ...fatal, ...warnings].join('; '),
     workers: plans.length,
     cpu: process.cpuUsage(cpuAtStart),
   });

@@ -127,8 +127,9 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   if (intervalTimer) clearTimeout(intervalTimer);
   loop.disable();
   const last = snapshot(Math.max(Date.now(), t0Ms));
+  port.postMessage(last satisfies IntervalMessage, [last.counters.buffer as ArrayBuffer]);
   recorder.destroy();
-  return { workerIndex: plan.workerIndex, last, totals: Float64Array.from(recorder.counters) };
+  return { workerIndex: plan.workerIndex, lastSeq: last.seq, totals: Float64Array.from(recorder.counters) };
 }
 
 /** Waits until no client has an unanswered request, or `drainMs` passes. */

@@ -30,6 +30,7 @@ test('300 clients over 2 workers: every echo measured once, merged histograms eq
   const c = s.totals.counters;
 
   assert.equal(s.status, 'completed');
+  assert.equal(s.stopReason, 'duration elapsed', 'no interval lost, nothing rescued');
   assert.equal(c.conn_attempted, 300);
   assert.equal(c.conn_opened, 300);
   assert.equal(c.conn_failed, 0);
