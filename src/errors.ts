@@ -6,7 +6,6 @@ export type SoakstormErrorCode =
   | 'ERR_BAD_OPTION'
   | 'ERR_BAD_URL'
   | 'ERR_CONFIG_FILE'
-  | 'ERR_SCENARIO_FILE'
   | 'ERR_TARGET_UNREACHABLE'
   | 'ERR_RESULTS_WRITE'
   | 'ERR_RESULTS_READ'
