@@ -6,7 +6,7 @@ export const EXIT = {
   OK: 0,
   /** soakstorm itself failed: a bug; the message says where the crash log is. */
   INTERNAL: 1,
-  /** Bad usage, option, config or scenario file: nothing was run. */
+  /** Bad usage, option, threshold or config file, or unreadable results: nothing was run. */
   USAGE: 2,
   /** The target never accepted a connection. */
   UNREACHABLE: 3,
