@@ -1,7 +1,8 @@
 // Reconnect decisions by close code and handshake status (DESIGN.md "Clients and profiles"):
 // 1000 no reconnect; 1001 polite delay; 1006/1011/1013 backoff; 1008, 4xxx, 401/403 are
 // deterministic failures: stop after N identical ones and record a reconnect-loop finding.
-import { COUNTER, type ProfileOptions } from '../protocol.js';
+import { COUNTER, PROFILES, type ProfileOptions } from '../protocol.js';
+import type { WorkerContext } from './context.js';
 import type { Rng } from '../scenarios/random.js';
 import { STATE, type WsClient } from './drivers/ws-driver.js';
 
@@ -51,15 +52,9 @@ export function backoffMs(attempt: number, opts: ProfileOptions, rng: Rng): numb
  * reconnect-loop event), stop when the rules say so, otherwise schedule the next attempt.
  */
 export function scheduleReconnect(c: WsClient, kind: number, code: number, nowMs: number): void {
-  const r = c.ctx.recorder;
   if (isDeterministic(kind, code)) {
-    const key = kind * 100000 + code;
-    c.failStreak = key === c.failKey ? c.failStreak + 1 : 1;
-    c.failKey = key;
-    if (c.failStreak >= c.ctx.plan.profile.reconnectMaxTries) {
-      r.add(c.p, COUNTER.RECONNECT_GIVEUPS, 1);
-      const what = kind === END.HANDSHAKE_STATUS ? `handshake status ${code}` : `close code ${code}`;
-      r.event({ atMs: c.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: c.profile.name, detail: `${what} x${c.failStreak}` });
+    const what = kind === END.HANDSHAKE_STATUS ? `handshake status ${code}` : `close code ${code}`;
+    if (repeatedFailureGivesUp(c, kind * 100000 + code, what, nowMs)) {
       c.state = STATE.DONE;
       c.droppedAtMs = Number.NaN;
       return;
@@ -73,4 +68,26 @@ export function scheduleReconnect(c: WsClient, kind: number, code: number, nowMs
   }
   c.attempt++;
   c.ctx.scheduler.at(c, Math.max(nowMs + delay, c.notBeforeMs));
+}
+
+/** A client that counts repeated identical failures (WebSocket and HTTP-stream clients). */
+export interface FailureTracker {
+  failStreak: number;
+  /** Which failure the streak is of (kind * 100000 + code); -1 for none. */
+  failKey: number;
+  readonly p: number;
+  readonly ctx: WorkerContext;
+}
+
+/**
+ * Counts one deterministic failure `key`; on the --reconnect-max-tries-th identical one in a row
+ * records the give-up (counter + a 'reconnect-giveup' event "<what> xN") and returns true.
+ */
+export function repeatedFailureGivesUp(c: FailureTracker, key: number, what: string, nowMs: number): boolean {
+  c.failStreak = key === c.failKey ? c.failStreak + 1 : 1;
+  c.failKey = key;
+  if (c.failStreak < c.ctx.plan.profile.reconnectMaxTries) return false;
+  c.ctx.recorder.add(c.p, COUNTER.RECONNECT_GIVEUPS, 1);
+  c.ctx.recorder.event({ atMs: c.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: PROFILES[c.p]!, detail: `${what} x${c.failStreak}` });
+  return true;
 }

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { COUNTER, PROFILES, type ProfileOptions } from '../../protocol.js';
 import type { SimClient } from '../sim-client.js';
 import type { WorkerContext } from '../context.js';
-import { END, backoffMs, isDeterministic } from '../reconnect.js';
+import { END, backoffMs, isDeterministic, repeatedFailureGivesUp } from '../reconnect.js';
 import { SeqWindow } from '../seq-window.js';
 import type { Rng } from '../../scenarios/random.js';
 import { HttpStream, type StreamFormat } from './http-stream.js';
@@ -240,23 +240,19 @@ export class StreamClient implements SimClient {
     if (wasOpen) this.droppedAtMs = nowMs;
     else if (Number.isNaN(this.droppedAtMs)) this.droppedAtMs = this.attemptStartMs;
     if (kind === END.HANDSHAKE_STATUS && code === 204 && this.format === 'sse') {
-      this.giveUp(false);
+      this.giveUp();
       return;
     }
     if (kind === END_CONTENT_TYPE || isDeterministic(kind, code)) {
-      const key = kind * 100000 + code;
-      this.failStreak = key === this.failKey ? this.failStreak + 1 : 1;
-      this.failKey = key;
-      if (this.failStreak >= this.ctx.plan.profile.reconnectMaxTries) {
-        const what = kind === END_CONTENT_TYPE ? `response content-type ${this.failedContentType || '(none)'}` : `handshake status ${code}`;
-        this.ctx.recorder.event({ atMs: this.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: PROFILES[this.p]!, detail: `${what} x${this.failStreak}` });
-        this.giveUp(true);
+      const what = kind === END_CONTENT_TYPE ? `response content-type ${this.failedContentType || '(none)'}` : `handshake status ${code}`;
+      if (repeatedFailureGivesUp(this, kind * 100000 + code, what, nowMs)) {
+        this.giveUp();
         return;
       }
     }
     const delay = this.reconnectDelayMs(this.attempt);
     if (delay < 0) {
-      this.giveUp(false);
+      this.giveUp();
       return;
     }
     this.attempt++;
@@ -274,8 +270,8 @@ export class StreamClient implements SimClient {
     return backoffMs(attempt, hint >= 0 && hint !== opts.reconnectBaseMs ? { ...opts, reconnectBaseMs: hint } : opts, this.rng);
   }
 
-  giveUp(counted: boolean): void {
-    if (counted) this.ctx.recorder.add(this.p, COUNTER.RECONNECT_GIVEUPS, 1);
+  /** No more reconnects for this client (a counted give-up was recorded by repeatedFailureGivesUp). */
+  giveUp(): void {
     this.state = STREAM_STATE.DONE;
     this.droppedAtMs = Number.NaN;
   }
