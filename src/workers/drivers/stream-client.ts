@@ -13,7 +13,7 @@
 // "do not reconnect" (WHATWG §9.2). For SSE, a server `retry:` hint replaces --reconnect-base in
 // the chosen policy's shape (fixed waits the hint, exp doubles from it, immediate stays 0).
 import { performance } from 'node:perf_hooks';
-import { COUNTER, PROFILES, type ProfileOptions } from '../../protocol.js';
+import { COUNTER, type ProfileOptions } from '../../protocol.js';
 import type { SimClient } from '../sim-client.js';
 import type { WorkerContext } from '../context.js';
 import { END, backoffMs, isDeterministic, repeatedFailureGivesUp } from '../reconnect.js';
