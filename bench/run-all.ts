@@ -4,13 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { killChildren, round, type BenchRow } from './harness.js';
-import { startBenchLab, type BenchLab } from './lab.js';
+import { startLabProcess, type LabProcess } from '../src/coordinator/lab-process.js';
 import { benchWsEcho } from './ws-echo.js';
 import { benchIdleMemory } from './idle-memory.js';
 import { benchSseRead } from './sse-read.js';
 
 /** Benches to run, by name; `node dist/bench/run-all.js ws-echo sse-read` runs a subset. */
-const BENCHES: Record<string, (lab: BenchLab, log: (line: string) => void) => Promise<BenchRow[]>> = {
+const BENCHES: Record<string, (lab: LabProcess, log: (line: string) => void) => Promise<BenchRow[]>> = {
   'ws-echo': async (lab, log) => (await benchWsEcho(lab.wsUrl, log)).rows,
   'idle-memory': (lab, log) => benchIdleMemory(lab.wsUrl, log),
   'sse-read': (lab, log) => benchSseRead(lab.httpUrl, log),
@@ -48,9 +48,9 @@ async function main(): Promise<void> {
     return;
   }
   const startedMs = performance.now();
-  const lab = await startBenchLab();
+  const lab = await startLabProcess();
   labPid = lab.pid;
-  log(`lab pid ${lab.pid} at ${lab.httpUrl} (via ${lab.via})`);
+  log(`lab pid ${lab.pid} at ${lab.httpUrl}`);
   const rows: BenchRow[] = [];
   const failures: string[] = [];
   try {
@@ -83,7 +83,6 @@ async function main(): Promise<void> {
         node: process.version,
         cpus: availableParallelism(),
         cpuModel: cpus()[0]?.model ?? '',
-        labVia: lab.via,
         totalSeconds: round((performance.now() - startedMs) / 1000, 1),
         rows: rows.map((r) => ({ ...r, soakstorm: round(r.soakstorm), raw: round(r.raw), ratio: round(r.ratio) })),
         failures,
