@@ -46,6 +46,8 @@ export interface ProfileOptions {
   reconnectBaseMs: Millis;
   reconnectCapMs: Millis;
   reconnectMaxTries: number;
+  /** fast: stop sending after this many messages per client (0 or absent = no budget). */
+  messagesPerClient?: number;
 }
 
 /** What one worker needs to run its shard of the population. */
@@ -54,6 +56,12 @@ export interface WorkerPlan {
   workerCount: number;
   /** Total simulated clients in the run; this worker owns ids where id % workerCount === workerIndex. */
   clientCount: number;
+  /**
+   * Shards (--shard i/n) own ids firstId, firstId + idStride, …; absent in an unsharded run, where
+   * they are workerIndex and workerCount. Every client is seeded by (seed, id) whatever the stride.
+   */
+  firstId?: number;
+  idStride?: number;
   /** Percent per profile, in PROFILES order, summing to 100. */
   mix: number[];
   seed: number;

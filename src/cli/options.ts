@@ -9,11 +9,11 @@ import { DRIVERS, type DriverName, type ProfileOptions, type ReconnectPolicy } f
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { VerdictId } from '../metrics/result.js';
 import { listOf, memorySourceFrom, openFileLimit, parseBytesPerMin, parseVerdictList } from './memory-options.js';
+import { SHARD_OPTIONS, resolveShardSettings } from './shard-options.js';
+import { preflight, processesNeeded, readMachineLimits } from '../coordinator/preflight.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
 const SCHEMES = ['ws:', 'wss:', 'sse+http:', 'sse+https:', 'ndjson+http:', 'ndjson+https:', 'http:', 'https:'];
-/** Descriptors the process needs besides its client sockets (threads, pipes, results files). */
-const FD_RESERVE = 200;
 const RECONNECT_POLICIES: readonly ReconnectPolicy[] = ['none', 'immediate', 'fixed', 'exp', 'exp-jitter'];
 
 /** One run option: commander flags, help text, default (as the user would type it). */
@@ -81,6 +81,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'progress', flags: '--no-progress', help: 'no live progress line' },
   { key: 'debug', flags: '--debug', help: 'print stack traces of internal errors' },
   { key: 'recordAttempts', flags: '--record-attempts', help: 'keep every connect attempt time (tests)', hidden: true },
+  ...SHARD_OPTIONS,
 ];
 
 /** Raw option values as commander hands them over (strings, string arrays, booleans). */
@@ -92,6 +93,12 @@ export interface RunCliExtras {
   labFault: string;
   progress: boolean;
   debug: boolean;
+  /** Local shard processes (1 = this process runs every client). */
+  processes: number;
+  /** Why that many processes, for the summary ('' when the user chose). */
+  processesReason: string;
+  /** Preflight advice to print (not fatal). */
+  advice: string[];
 }
 
 /** Merges defaults < config file < env < flags, validates everything, reports every problem at once. */
@@ -186,13 +193,20 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       problems.push(`${(err as Error).message}.`);
     }
   }
-  const fdLimit = openFileLimit();
+  const shardSettings = resolveShardSettings(value, env, problems);
+  if (shardSettings.shard) options.shard = shardSettings.shard;
+  if (shardSettings.startAtEpochMs !== undefined) options.startAtEpochMs = shardSettings.startAtEpochMs;
+  options.startGraceMs = shardSettings.startGraceMs;
+  if (shardSettings.messagesPerClient > 0) profile.messagesPerClient = shardSettings.messagesPerClient;
+  if (shardSettings.runId) options.runId = shardSettings.runId;
+  else if (options.shard) options.runId = `${runId}-shard-${options.shard.index + 1}of${options.shard.count}`;
   // One descriptor per connection (storms and churn briefly hold two) plus the process's own.
-  if (options.clients + FD_RESERVE > fdLimit) {
-    problems.push(
-      `--clients ${options.clients} needs about ${options.clients + FD_RESERVE} open files, but this process may open ${fdLimit} (ulimit -n). Raise it with "ulimit -n ${options.clients + FD_RESERVE}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
-    );
-  }
+  const limits = readMachineLimits(openFileLimit());
+  const connections = Math.ceil(options.clients / (options.shard?.count ?? 1));
+  const processes = options.shard ? 1 : shardSettings.processes || processesNeeded(connections, limits.fdLimit);
+  const processesReason = options.shard || shardSettings.processes > 0 ? '' : `${processes} process${processes > 1 ? 'es' : ''}: ${connections} connections with an open-file limit of ${limits.fdLimit} per process`;
+  const checked = preflight({ connections, processes, localAddresses: options.localAddresses, targetHost: hostOf(url) }, limits);
+  problems.push(...checked.problems);
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
   if (options.mix[3]! > 0 && profile.stormAtMs.length === 0 && profile.stormEveryMs === 0) {
     problems.push(`--mix has storm clients but no storm is set (got "${String(value('mix'))}"). Add --storm-at 30s or --storm-every 1m.`);
@@ -206,8 +220,19 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       labFault: String(value('labFault') ?? ''),
       progress: flags['progress'] !== false,
       debug: flags['debug'] === true,
+      processes,
+      processesReason,
+      advice: checked.advice,
     },
   };
+}
+
+function hostOf(url: string | undefined): string {
+  try {
+    return url === undefined ? '127.0.0.1' : new URL(url.replace(/^(sse|ndjson)\+/i, '')).hostname;
+  } catch {
+    return '';
+  }
 }
 
 function checkUrl(url: string, problems: string[]): void {

@@ -60,6 +60,8 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
     const summaryPath = join(outcome.dir, 'summary.json');
     await writeReports(outcome.dir, outcome.summary, outcome.timeline);
     process.stdout.write(formatSummary(outcome.summary, summaryPath) + '\n');
+    // A shard that ran to its end exits 0: its share alone is not the run; `merge` judges the whole.
+    if (options.shard && outcome.summary.status === 'completed') return EXIT.OK;
     return exitCodeFor(outcome.summary, stopper.request?.signal, options.failOn);
   } finally {
     uninstall();

@@ -56,7 +56,9 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
       }
     }
   });
-  const clientCount = Math.ceil((plan.clientCount - plan.workerIndex) / plan.workerCount);
+  const firstId = plan.firstId ?? plan.workerIndex;
+  const idStride = plan.idStride ?? plan.workerCount;
+  const clientCount = Math.max(0, Math.ceil((plan.clientCount - firstId) / idStride));
   port.postMessage({ type: 'ready', workerIndex: plan.workerIndex, clients: clientCount } satisfies ReadyMessage);
   const startAt = await started;
   plan.startAtEpochMs = Number.isNaN(startAt) ? Date.now() : startAt;
@@ -75,7 +77,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
   const clients: SimClient[] = [];
-  for (let id = plan.workerIndex; id < plan.clientCount; id += plan.workerCount) {
+  for (let id = firstId; id < plan.clientCount; id += idStride) {
     const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
     const client = createClient(id, p, ctx, new Rng(mixSeed(plan.seed, id + 1)));
     clients.push(client);

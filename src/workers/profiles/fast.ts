@@ -68,8 +68,13 @@ export function sendDue(c: WsClient, nowMs: number): number {
   const { plan, scratch, recorder } = c.ctx;
   const intervalMs = 1000 / plan.profile.ratePerSec;
   const ws = c.ws!;
+  const limit = plan.profile.messagesPerClient ?? 0;
   let budget = MAX_CATCH_UP;
   while (c.nextSendMs <= nowMs && budget-- > 0) {
+    if (limit > 0 && c.seq >= limit) {
+      c.nextSendMs = Infinity; // --messages-per-client spent: this client only reads from now on
+      break;
+    }
     const intended = c.nextSendMs;
     c.nextSendMs += intervalMs;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
