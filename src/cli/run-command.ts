@@ -12,6 +12,8 @@ import { formatSummary } from '../reporters/terminal.js';
 import type { RunSummary, VerdictId } from '../metrics/result.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { join } from 'node:path';
+import { runProcesses } from './processes-run.js';
+import { listenForParentAbort } from '../coordinator/shard-control.js';
 
 const ERROR_WORDS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -53,6 +55,16 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
   }
   const stopper = new RunStopper();
   const uninstall = stopper.installSignalHandlers();
+  const unlisten = listenForParentAbort(stopper);
+  for (const line of extras.advice) process.stderr.write(`soakstorm: note: ${line}\n`);
+  if (extras.processes > 1) {
+    try {
+      return await runProcesses({ options, flags, processes: extras.processes, processesReason: extras.processesReason, progress: extras.progress, stopper, exitRule: exitCodeFor });
+    } finally {
+      uninstall();
+      await lab?.stop();
+    }
+  }
   const progress = extras.progress ? new ProgressReporter(process.stderr, options.durationMs / 1000, options.clients) : null;
   try {
     const outcome = await runSoak(options, { onTick: (p) => progress?.onInterval(p) }, stopper);
@@ -65,6 +77,7 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
     return exitCodeFor(outcome.summary, stopper.request?.signal, options.failOn);
   } finally {
     uninstall();
+    unlisten();
     await lab?.stop();
   }
 }
