@@ -8,6 +8,8 @@ import type { LabOptions } from './options.js';
 import type { LabStats } from './stats.js';
 import { resolveLabOptions } from './validate.js';
 import { createLabContext, type LabContext } from './context.js';
+import { startClusterMetrics } from './cluster-metrics.js';
+import { renderMetrics } from './metrics.js';
 import { handleRequest } from './routes.js';
 import { acceptWebSocket, parseSubscribeQuery } from './ws-connection.js';
 import { refusalReason, refusalStatus, refuseUpgrade } from './faults/reject.js';
@@ -110,10 +112,13 @@ export async function startLab(options: Partial<LabOptions> = {}): Promise<Lab> 
   });
   ctx.scheduler.start();
   crash.start();
+  // One of `lab --processes N`: publish this process's metrics for the aggregated /metrics.
+  const stopMetrics = startClusterMetrics(() => renderMetrics(ctx));
 
   let closing: Promise<void> | null = null;
   const shutdown = async (): Promise<void> => {
     crash.stop();
+    stopMetrics();
     for (const conn of [...ctx.connections]) conn.close(1001, 'lab shutting down');
     await waitUntil(() => ctx.connections.size === 0, SHUTDOWN_GRACE_MS);
     ctx.scheduler.stop();
