@@ -6,12 +6,13 @@ import { isIP } from 'node:net';
 /** Descriptors a process needs besides its client sockets (threads, pipes, results files). */
 export const FD_RESERVE = 200;
 /**
- * Generator memory per open connection (ws client, socket buffers, client state), from
- * measured runs: 2,000 idle clients grew the generator's RSS by about 50 MB (docs/distributed.md).
+ * Generator memory per open connection (ws client, socket buffers, client state). Measured
+ * (docs/distributed.md): 200 -> 4,000 idle clients with pings, 1 worker, max RSS 126 -> 186 MB,
+ * 15.6 KB each; rounded up to 16 KiB.
  */
-export const BYTES_PER_CONNECTION = 24 * 1024;
-/** Generator memory per process regardless of clients (Node, worker threads, histograms). */
-export const BYTES_PER_PROCESS = 120 * 1024 * 1024;
+export const BYTES_PER_CONNECTION = 16 * 1024;
+/** Generator memory per process regardless of clients (Node, one worker thread, histograms): the 126 MB above. */
+export const BYTES_PER_PROCESS = 128 * 1024 * 1024;
 /** Past this many connections to one destination from one source address, connect() slows (port search). */
 export const PORTS_COMFORT = 14_000;
 
