@@ -52,7 +52,9 @@ export async function runShardProcesses(input: ShardProcessesInput, stopper: Run
   const workers = Array.from({ length: n }, (_, i) => Math.max(1, Math.min(options.workers, Math.ceil((options.clients - i) / n)))).reduce((a, b) => a + b, 0);
   const replay = new ShardReplay(input.startAtEpochMs, (t) => phaseOf(t, options.rampUpMs, options.durationMs), (p) => input.onTick?.(p), workers);
   const children: ChildProcess[] = dirs.map((_, i) => {
-    const child = spawn(process.execPath, [main, 'run', ...input.argsFor(i)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // Own process group: a terminal Ctrl-C reaches only the parent, which forwards one signal
+    // (a second SIGINT would make a shard exit at once without writing its results).
+    const child = spawn(process.execPath, [main, 'run', ...input.argsFor(i)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (d: string) => {
       stderrTails[i] = (stderrTails[i] + d).slice(-2000);
