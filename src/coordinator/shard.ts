@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { SoakstormError } from '../errors.js';
 import type { RunOptions, ShardSpec } from './plan.js';
+import { profileCounts, profileOf } from '../scenarios/mix.js';
 
 /** Exit code of a shard that woke past --start-at + --start-grace (see cli/exit-codes.ts). */
 export const EXIT_START_MISSED = 95;
@@ -83,6 +84,14 @@ export function chooseStart(o: RunOptions, nowMs: number, fallbackMs: number): n
     );
   }
   return o.startAtEpochMs;
+}
+
+/** Clients per profile this process runs: the whole population's, or a shard's share of it. */
+export function clientsPerProfile(o: RunOptions): number[] {
+  if (!o.shard || o.shard.count === 1) return profileCounts(o.clients, o.mix);
+  const counts = o.mix.map(() => 0);
+  for (let id = o.shard.index; id < o.clients; id += o.shard.count) counts[profileOf(id, o.clients, o.mix, o.seed)]!++;
+  return counts;
 }
 
 /** plan.json fields of a shard run. */

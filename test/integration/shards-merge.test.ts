@@ -71,6 +71,11 @@ test('three shards merged equal one process running the same plan, in every timi
     assert.equal(plan.startAtEpochMs, startAt, 'every shard starts on the shared clock');
     assert.equal(typeof plan.startSkewMs, 'number');
   }
+  // Each shard reports its own share of the population; the shares add up to the plan.
+  const shares = shardDirs.map((d) => summaryOf(d));
+  assert.equal(shares.reduce((n, s) => n + s.totals.clients, 0), 45);
+  assert.deepEqual(shares.map((s) => s.totals.clients), [15, 15, 15]);
+  for (const s of shares) assert.equal(s.totals.counters.conn_opened, s.totals.clients);
   const merged = await runCli(['merge', ...shardDirs, '--out', join(out, 'merged')]);
   // Three processes on a shared CI box may saturate: then the merged run says so (97), like a single run would.
   assert.equal(merged.code, saturated(summaryOf(join(out, 'merged'))) ? 97 : 0, merged.stderr);
