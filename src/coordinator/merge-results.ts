@@ -40,6 +40,7 @@ const STATUS_RANK: RunSummary['status'][] = ['completed', 'aborted', 'interrupte
 export function mergeShardFolders(dirs: string[], runId: string, outDir: string): MergedRun {
   const folders = dirs.map(readShardFolder);
   checkShardSet(folders);
+  folders.sort((a, b) => a.plan.shard.index - b.plan.shard.index);
   return mergeFolders(folders, runId, outDir);
 }
 
