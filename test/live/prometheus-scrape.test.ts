@@ -12,6 +12,7 @@ import { PROMETHEUS_BOUNDS_S } from '../../src/reporters/live/buckets.js';
 import { runCli } from '../helpers/cli.js';
 import { tempResults } from '../helpers/run-options.js';
 import { assertRan, freePort, onlySummary, shortRunArgs } from './live-helpers.js';
+import { REPO_ROOT } from '../fixtures/paths.js';
 
 const PROMETHEUS_BIN = process.env['PROMETHEUS_BIN'] ?? '/usr/bin/prometheus';
 const REQUIRED = process.env['SOAKSTORM_REQUIRE_PROMETHEUS'] === '1';
@@ -56,8 +57,8 @@ async function startPrometheus(target: number): Promise<string> {
 }
 
 /** One instant query; the vector's samples as label sets and numbers. */
-async function query(base: string, promql: string): Promise<{ metric: Record<string, string>; value: number }[]> {
-  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}`);
+async function query(base: string, promql: string, atSeconds?: number): Promise<{ metric: Record<string, string>; value: number }[]> {
+  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}${atSeconds === undefined ? '' : `&time=${atSeconds}`}`);
   const body = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
   assert.equal(body.status, 'success', `${promql}: ${body.error ?? ''}`);
   return body.data.result.map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
@@ -123,4 +124,18 @@ test('a real Prometheus scraping --prometheus sees the summary totals and the HD
   assert.ok(lastBytes !== undefined && lastBytes > 0, 'the run sampled server memory');
   assert.equal(await scalar(base, last('soakstorm_server_memory_bytes', ',profile="all"')), lastBytes);
   assert.ok((await scalar(base, last('soakstorm_generator_event_loop_p99_seconds', ',profile="all"'))) >= 0);
+
+  // The Grafana dashboard: every panel query runs, and every panel but errors (none here) has data.
+  const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy/grafana/soakstorm.json'), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
+  const at = Date.parse(summary.endedAt) / 1000 + 2; // inside the linger: the last scrapes
+  let queries = 0;
+  for (const panel of dashboard.panels) {
+    for (const target of panel.targets ?? []) {
+      const promql = target.expr.replaceAll('$run_id', summary.runId).replaceAll('$shard', '.*').replaceAll('$profile', '.*').replaceAll('$__rate_interval', '30s');
+      const rows = await query(base, promql, at);
+      queries++;
+      if (!panel.title.startsWith('Errors')) assert.ok(rows.length > 0, `dashboard panel "${panel.title}" has data: ${promql}`);
+    }
+  }
+  assert.ok(queries >= 15, `dashboard queries checked: ${queries}`);
 });
