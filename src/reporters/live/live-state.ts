@@ -124,7 +124,8 @@ export class LiveState {
   #fillRunWide(): void {
     const all = this.#labels(ALL_PROFILES);
     this.gauges.set('soakstorm_phase', LIVE_PHASES.map((phase) => ({ labels: { ...all, phase }, value: phase === this.#phase ? 1 : 0 })));
-    this.gauges.set('soakstorm_generator_event_loop_p99_seconds', [{ labels: all, value: this.#eventLoopP99Ms / 1000 }]);
+    // ms with µs precision -> s, rounded so the exposition shows 0.016531, not 0.016530999999999997.
+    this.gauges.set('soakstorm_generator_event_loop_p99_seconds', [{ labels: all, value: Math.round(this.#eventLoopP99Ms * 1000) / 1e6 }]);
     this.gauges.set('soakstorm_server_memory_bytes', this.#memoryBytes === null ? [] : [{ labels: all, value: this.#memoryBytes }]);
     if (!this.gauges.has('soakstorm_connections_open')) this.gauges.set('soakstorm_connections_open', []);
   }
