@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { startLab, type Lab } from '../../src/lab/server.js';
 import { runCli } from '../helpers/cli.js';
 import { tempResults } from '../helpers/run-options.js';
-import { assertRan, onlySummary, shortRunArgs } from './live-helpers.js';
+import { assertRan, freePort, onlySummary, shortRunArgs } from './live-helpers.js';
 
 interface KeyValue { key: string; value: { stringValue?: string; intValue?: number | string; doubleValue?: number } }
 interface NumberPoint { attributes: KeyValue[]; asInt?: number | string; asDouble?: number }
@@ -114,4 +114,13 @@ test('--otlp pushes every tick and at the end; the last push equals summary.json
     // HDR resolution is 0.1%: the p99's bin may reach just past a bucket edge.
     assert.ok(p99s > base ** bucket * 0.999 && p99s <= base ** (bucket + 1) * 1.001, `${name}: HDR p99 ${p99s}s in bucket ${bucket} (${base ** bucket}..${base ** (bucket + 1)} s)`);
   }
+});
+
+test('an unreachable OTLP receiver never fails the run: one warning line names it', { timeout: 90_000 }, async () => {
+  const port = await freePort();
+  const out = tempResults();
+  const r = await runCli(['run', lab.wsUrl, '-c', '4', '-d', '2s', '--ramp-up', '500ms', '--no-progress', '--out', out, '--otlp', `http://127.0.0.1:${port}/v1/metrics`], 60_000);
+  assertRan(r);
+  assert.match(r.stderr, new RegExp(`soakstorm: warning: (\\d+) of \\1 OTLP exports to http://127\\.0\\.0\\.1:${port}/v1/metrics failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\n`));
+  assert.equal(onlySummary(out).status, 'completed');
 });

@@ -3,6 +3,7 @@
 // RTT and push lag are exponential histograms built from the merged HDR histograms (the SDK
 // records one value at a time, the coordinator only ever holds histograms), so shards merge.
 import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { AggregationTemporalityPreference, OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
@@ -14,7 +15,28 @@ import { COUNTER_METRICS, GAUGE_METRICS, HISTOGRAM_METRICS, LABELLED_COUNTER_HEL
 
 /** The periodic timer only backs up the per-tick pushes; ticks drive the exports. */
 const BACKUP_EXPORT_INTERVAL_MS = 30_000;
-const EXPORT_TIMEOUT_MS = 10_000;
+/** The reader gives up on an export after this long; a dead collector delays the exit by at most twice this. */
+const EXPORT_TIMEOUT_MS = 5_000;
+/** The exporter's own deadline (retries included) ends first, so its failure result is seen. */
+const EXPORTER_TIMEOUT_MS = 4_000;
+
+/** The SDK's reader reports failed exports only to a diagnostic logger: count them here instead. */
+class CountingExporter extends OTLPMetricExporter {
+  exports = 0;
+  failures = 0;
+  firstError = '';
+
+  override export(metrics: Parameters<OTLPMetricExporter['export']>[0], done: (result: ExportResult) => void): void {
+    super.export(metrics, (result) => {
+      this.exports++;
+      if (result.code !== ExportResultCode.SUCCESS) {
+        this.failures++;
+        this.firstError ||= result.error?.message ?? 'export failed';
+      }
+      done(result);
+    });
+  }
+}
 
 function hrTime(epochMs: number): HrTime {
   const seconds = Math.floor(epochMs / 1000);
@@ -33,13 +55,11 @@ export class OtlpPusher {
   readonly url: string;
   readonly #provider: MeterProvider;
   readonly #reader: PeriodicExportingMetricReader;
+  readonly #exporter: CountingExporter;
   readonly #resource: Resource;
   readonly #startTime: HrTime;
   #histograms = new Map<HistogramMetric, { attributes: Attributes; buckets: ExponentialBuckets }[]>();
   #inFlight: Promise<void> | null = null;
-  #exports = 0;
-  #failures = 0;
-  #firstError = '';
 
   constructor(private readonly state: LiveState, url: string, startEpochMs: number) {
     this.url = otlpMetricsUrl(url);
@@ -52,8 +72,9 @@ export class OtlpPusher {
       'soakstorm.run_id': runId,
       'soakstorm.shard': shard,
     });
+    this.#exporter = new CountingExporter({ url: this.url, temporalityPreference: AggregationTemporalityPreference.CUMULATIVE, timeoutMillis: EXPORTER_TIMEOUT_MS });
     this.#reader = new PeriodicExportingMetricReader({
-      exporter: new OTLPMetricExporter({ url: this.url, temporalityPreference: AggregationTemporalityPreference.CUMULATIVE, timeoutMillis: EXPORT_TIMEOUT_MS }),
+      exporter: this.#exporter,
       exportIntervalMillis: BACKUP_EXPORT_INTERVAL_MS,
       exportTimeoutMillis: EXPORT_TIMEOUT_MS,
       metricProducers: [this.#histogramProducer()],
@@ -64,32 +85,25 @@ export class OtlpPusher {
 
   /** Exports attempted and failed so far, and the first failure's message. */
   get stats(): { exports: number; failures: number; firstError: string } {
-    return { exports: this.#exports, failures: this.#failures, firstError: this.#firstError };
+    const { exports, failures, firstError } = this.#exporter;
+    return { exports, failures, firstError };
   }
 
   /** Takes the tick's histograms and starts an export unless one is still under way (cumulative data: the next one carries it). */
   update(): void {
     this.#snapshotHistograms();
     if (this.#inFlight) return;
-    this.#inFlight = this.#export().finally(() => (this.#inFlight = null));
+    this.#inFlight = this.#reader.forceFlush({ timeoutMillis: EXPORT_TIMEOUT_MS }).then(
+      () => undefined,
+      () => undefined, // failures are counted by the exporter
+    ).finally(() => (this.#inFlight = null));
   }
 
-  /** Final export of the run's last values, then shutdown. */
+  /** The final export of the run's last values (shutdown collects and exports once more). */
   async finish(): Promise<void> {
     this.#snapshotHistograms();
     await this.#inFlight;
-    await this.#export();
     await this.#provider.shutdown().catch(() => undefined);
-  }
-
-  async #export(): Promise<void> {
-    this.#exports++;
-    try {
-      await this.#reader.forceFlush({ timeoutMillis: EXPORT_TIMEOUT_MS });
-    } catch (err) {
-      this.#failures++;
-      this.#firstError ||= (err as Error).message;
-    }
   }
 
   #snapshotHistograms(): void {
