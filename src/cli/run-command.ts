@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
 import { SoakstormError } from '../errors.js';
-import { runSoak } from '../coordinator/run.js';
+import { runSoak, type RunHooks } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';
 import { newRunId } from '../coordinator/timeline.js';
 import { startLabProcess, type LabProcess } from '../coordinator/lab-process.js';
@@ -64,7 +64,11 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
   let ranToEnd = false;
   try {
     live = await startLiveMetrics(options, extras.live);
-    const outcome = await runSoak(options, { onTick: (p, counters, grid) => (progress?.onInterval(p), live?.onTick(p, counters, grid)) }, stopper);
+    const hooks: RunHooks = {
+      onTick: (p, counters, grid) => (progress?.onInterval(p), live?.onTick(p, counters, grid)),
+      onEnd: (counters, grid) => live?.onEnd(counters, grid),
+    };
+    const outcome = await runSoak(options, hooks, stopper);
     progress?.end();
     const summaryPath = join(outcome.dir, 'summary.json');
     await writeReports(outcome.dir, outcome.summary, outcome.timeline);

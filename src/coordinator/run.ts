@@ -35,6 +35,8 @@ export interface RunHooks {
   onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number }): void;
   /** Every merged tick, with the run's cumulative counters and histograms so far (live exporters). */
   onTick?(point: TimelinePoint, cumulative: Float64Array, grid: HistogramGrid): void;
+  /** The final counters and histograms, exactly those the summary is built from (rescued counts included). */
+  onEnd?(cumulative: Float64Array, grid: HistogramGrid): void;
 }
 
 /** What a finished (or stopped) run leaves: the summary, the timeline and where they are. */
@@ -190,6 +192,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
 
   const req = stopper.request ?? { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
   const endedAtMs = Date.now();
+  hooks.onEnd?.(ticks.counters, ticks.grid);
   const summary = buildSummary(options, ticks, {
     runId: options.runId,
     startedAtMs: startAtEpochMs,

@@ -51,6 +51,12 @@ export class LiveMetrics {
     this.#otlp?.update();
   }
 
+  /** RunHooks.onEnd: the final totals (rescued counts of a dead worker included), so the last scrape equals summary.json. */
+  onEnd(cumulative: Float64Array, grid: CumulativeGrid): void {
+    this.state.fold(cumulative, grid);
+    this.#prometheus?.update();
+  }
+
   /**
    * The run is over: publish `finished`, push the last OTLP export, keep /metrics up for the
    * linger (a signal ends it early), then close.

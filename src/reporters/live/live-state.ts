@@ -68,8 +68,6 @@ export class LiveState {
   counters = new Map<CounterMetric, Sample[]>();
   gauges = new Map<GaugeMetric, Sample[]>();
   histograms = new Map<HistogramMetric, HistogramSample[]>();
-  /** Ticks folded in so far (0 = nothing to publish yet). */
-  ticks = 0;
   #phase: Phase | 'finished' = 'baseline';
   #memoryBytes: number | null = null;
   #eventLoopP99Ms = 0;
@@ -80,10 +78,14 @@ export class LiveState {
 
   /** Folds in one merged tick and the cumulative counters and histograms behind it. */
   update(point: TimelinePoint, cumulative: Float64Array, grid: CumulativeGrid): void {
-    this.ticks++;
     this.#phase = point.phase;
     if (point.server?.['bytes'] !== undefined) this.#memoryBytes = point.server['bytes'];
     this.#eventLoopP99Ms = point.eventLoopP99Ms;
+    this.fold(cumulative, grid);
+  }
+
+  /** Takes cumulative counters and histograms (every tick, and the run's final ones at the end). */
+  fold(cumulative: Float64Array, grid: CumulativeGrid): void {
     const indexes = this.identity.profiles.map((name) => PROFILES.indexOf(name));
     for (const [name, spec] of Object.entries(COUNTER_METRICS) as [CounterMetric, { slot: number }][]) {
       this.counters.set(name, indexes.map((p) => ({ labels: this.#labels(PROFILES[p]!), value: cumulative[scalarIndex(p, spec.slot)]! })));
