@@ -92,9 +92,15 @@ test('a real Prometheus scraping --prometheus sees the summary totals and the HD
   assert.equal(await scalar(base, last('soakstorm_phase', ',phase="finished",profile="all"')), 1, 'the last scrape saw the finished run');
 
   const c = summary.totals.counters;
-  assert.equal(await scalar(base, `sum(${last('soakstorm_connection_attempts_total')})`), c.conn_attempted);
-  assert.equal(await scalar(base, `sum(${last('soakstorm_messages_sent_total')})`), c.msgs_sent);
-  assert.equal(await scalar(base, `sum(${last('soakstorm_messages_received_total')})`), c.msgs_received);
+  const [attempts, sent, received] = [
+    await scalar(base, `sum(${last('soakstorm_connection_attempts_total')})`),
+    await scalar(base, `sum(${last('soakstorm_messages_sent_total')})`),
+    await scalar(base, `sum(${last('soakstorm_messages_received_total')})`),
+  ];
+  console.log(`Prometheus vs summary.json: attempts ${attempts}/${c.conn_attempted}, sent ${sent}/${c.msgs_sent}, received ${received}/${c.msgs_received}`);
+  assert.equal(attempts, c.conn_attempted);
+  assert.equal(sent, c.msgs_sent);
+  assert.equal(received, c.msgs_received);
   assert.equal(await scalar(base, `sum(${last('soakstorm_seq_gaps_total')})`), c.seq_gaps);
   assert.equal(await scalar(base, `sum(${last('soakstorm_connections_open')})`), c.open_now);
   assert.ok(c.msgs_sent > 0 && c.msgs_received > c.msgs_sent, 'the run echoed and pushed');
