@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { RunOptions } from '../coordinator/plan.js';
 import type { RunStopper } from '../coordinator/shutdown.js';
+import type { RunHooks } from '../coordinator/run.js';
 import { runShardProcesses, shardRunId } from '../coordinator/shard-processes.js';
 import { shardLabel } from '../coordinator/shard.js';
 import { ProgressReporter } from '../reporters/progress.js';
@@ -12,7 +13,7 @@ import { RUN_OPTIONS, type RawOptions } from './options.js';
 import { finishMerge, type ExitRule } from './merge-finish.js';
 
 /** Flags a shard process gets from its parent rather than from the user. */
-const PARENT_ONLY = new Set(['processes', 'out', 'shard', 'shards', 'shardFromEnv', 'startAt', 'runId', 'abortOnFail', 'progress', 'labFault']);
+const PARENT_ONLY = new Set(['processes', 'out', 'shard', 'shards', 'shardFromEnv', 'startAt', 'runId', 'abortOnFail', 'progress', 'labFault', 'prometheus', 'prometheusLinger', 'otlp']);
 const MEMORY_FLAGS = new Set(['serverPid', 'serverMetrics', 'serverMemoryUrl', 'metric', 'jsonPath', 'unit', 'baseline', 'cooldown']);
 /** Time to boot a shard process and its workers before the shared t=0 (generous: shared CI cores). */
 const BOOT_MS = 3000;
@@ -40,6 +41,8 @@ export interface ProcessesRunInput {
   progress: boolean;
   stopper: RunStopper;
   exitRule: ExitRule;
+  /** Live metrics of the merged run (--prometheus, --otlp), served by this parent process. */
+  hooks?: Pick<RunHooks, 'onTick' | 'onEnd'>;
 }
 
 /** Runs the shard processes and the final merge; returns the merged run's exit code. */
@@ -62,7 +65,10 @@ export async function runProcesses(input: ProcessesRunInput): Promise<number> {
           '--shard', `${i + 1}/${n}`, '--start-at', String(startAtEpochMs), '--out', shardsDir, '--run-id', shardRunId(i, n), '--no-progress', '--processes', '1',
           ...(i === 0 ? memory : ['--baseline', '0', '--cooldown', '0']),
         ], i === 0),
-      onTick: (p) => progress?.onInterval(p),
+      hooks: {
+        onTick: (p, counters, grid) => (progress?.onInterval(p), input.hooks?.onTick?.(p, counters, grid)),
+        onEnd: (counters, grid) => input.hooks?.onEnd?.(counters, grid),
+      },
       onStderr: (i, line) => process.stderr.write(`[shard ${i + 1}/${n}] ${line}\n`),
     },
     input.stopper,

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
 import { SoakstormError } from '../errors.js';
-import { runSoak } from '../coordinator/run.js';
+import { runSoak, type RunHooks } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';
 import { newRunId } from '../coordinator/timeline.js';
 import { startLabProcess, type LabProcess } from '../coordinator/lab-process.js';
@@ -14,6 +14,12 @@ import { writeReports } from '../reporters/write-reports.js';
 import { join } from 'node:path';
 import { runProcesses } from './processes-run.js';
 import { listenForParentAbort } from '../coordinator/shard-control.js';
+import { LiveMetrics } from '../reporters/live/live-metrics.js';
+import { SINGLE_SHARD } from '../reporters/live/live-state.js';
+import { SOAKSTORM_VERSION } from '../coordinator/version.js';
+import { PROFILES } from '../protocol.js';
+import type { RunOptions } from '../coordinator/plan.js';
+import type { LiveOptions } from './live-options.js';
 
 const ERROR_WORDS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -58,28 +64,57 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
   const unlisten = listenForParentAbort(stopper);
   for (const line of extras.advice) process.stderr.write(`soakstorm: note: ${line}\n`);
   if (extras.processes > 1) {
+    let merged: LiveMetrics | null = null;
+    let done = false;
     try {
-      return await runProcesses({ options, flags, processes: extras.processes, processesReason: extras.processesReason, progress: extras.progress, stopper, exitRule: exitCodeFor });
+      merged = await startLiveMetrics(options, extras.live);
+      const hooks: RunHooks = { onTick: (p, c, g) => merged?.onTick(p, c, g), onEnd: (c, g) => merged?.onEnd(c, g) };
+      const code = await runProcesses({ options, flags, processes: extras.processes, processesReason: extras.processesReason, progress: extras.progress, stopper, exitRule: exitCodeFor, hooks });
+      done = true;
+      return code;
     } finally {
       uninstall();
+      await (done ? merged?.finish() : merged?.abort());
       await lab?.stop();
     }
   }
   const progress = extras.progress ? new ProgressReporter(process.stderr, options.durationMs / 1000, options.clients) : null;
+  let live: LiveMetrics | null = null;
+  let ranToEnd = false;
   try {
-    const outcome = await runSoak(options, { onTick: (p) => progress?.onInterval(p) }, stopper);
+    live = await startLiveMetrics(options, extras.live);
+    const hooks: RunHooks = {
+      onTick: (p, counters, grid) => (progress?.onInterval(p), live?.onTick(p, counters, grid)),
+      onEnd: (counters, grid) => live?.onEnd(counters, grid),
+    };
+    const outcome = await runSoak(options, hooks, stopper);
     progress?.end();
     const summaryPath = join(outcome.dir, 'summary.json');
     await writeReports(outcome.dir, outcome.summary, outcome.timeline);
     process.stdout.write(formatSummary(outcome.summary, summaryPath) + '\n');
+    ranToEnd = true;
     // A shard that ran to its end exits 0: its share alone is not the run; `merge` judges the whole.
     if (options.shard && outcome.summary.status === 'completed') return EXIT.OK;
     return exitCodeFor(outcome.summary, stopper.request?.signal, options.failOn);
   } finally {
     uninstall();
     unlisten();
+    // After the summary: the last push and the linger (last scrape) never delay the results.
+    await (ranToEnd ? live?.finish() : live?.abort());
     await lab?.stop();
   }
+}
+
+/** --prometheus / --otlp: live metrics of this run, or null when neither is asked for. */
+function startLiveMetrics(options: RunOptions, live: LiveOptions): Promise<LiveMetrics> | null {
+  if (!live.prometheus && !live.otlpUrl) return null;
+  return LiveMetrics.start({
+    identity: { runId: options.runId, shard: options.shard ? `${options.shard.index + 1}/${options.shard.count}` : SINGLE_SHARD, version: SOAKSTORM_VERSION, profiles: PROFILES.filter((_, p) => options.mix[p]! > 0) },
+    prometheus: live.prometheus,
+    lingerMs: live.lingerMs,
+    otlpUrl: live.otlpUrl,
+    log: (line) => process.stderr.write(`soakstorm: ${line}\n`),
+  });
 }
 
 /** Exit code precedence: unreachable, interrupted, worker crash, saturated, gated verdicts, thresholds, pass. */

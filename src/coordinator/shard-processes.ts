@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { TimelinePoint } from '../metrics/result.js';
 import type { RunOptions } from './plan.js';
 import type { RunStopper } from './shutdown.js';
+import type { RunHooks } from './run.js';
 import { liveFailures } from './finish.js';
 import { INTERVALS_FILE, IntervalTail } from './shard-log.js';
 import { ShardReplay, phaseOf } from './shard-replay.js';
@@ -38,7 +39,8 @@ export interface ShardProcessesInput {
   shardsDir: string;
   /** CLI arguments of shard i (0-based), after "run". */
   argsFor(i: number): string[];
-  onTick?(point: TimelinePoint): void;
+  /** Same hooks as a single-process run (progress, live metrics), fed from the live merge. */
+  hooks: Pick<RunHooks, 'onTick' | 'onEnd'>;
   onStderr?(i: number, line: string): void;
 }
 
@@ -50,7 +52,7 @@ export async function runShardProcesses(input: ShardProcessesInput, stopper: Run
   const tails = dirs.map((d) => new IntervalTail(join(d, INTERVALS_FILE)));
   const stderrTails = dirs.map(() => '');
   const workers = Array.from({ length: n }, (_, i) => Math.max(1, Math.min(options.workers, Math.ceil((options.clients - i) / n)))).reduce((a, b) => a + b, 0);
-  const replay = new ShardReplay(input.startAtEpochMs, (t) => phaseOf(t, options.rampUpMs, options.durationMs), (p) => input.onTick?.(p), workers);
+  const replay = new ShardReplay(input.startAtEpochMs, (t) => phaseOf(t, options.rampUpMs, options.durationMs), (p) => input.hooks.onTick?.(p, replay.ticks.counters, replay.ticks.grid), workers);
   const children: ChildProcess[] = dirs.map((_, i) => {
     // Own process group: a terminal Ctrl-C reaches only the parent, which forwards one signal
     // (a second SIGINT would make a shard exit at once without writing its results).
@@ -83,5 +85,6 @@ export async function runShardProcesses(input: ShardProcessesInput, stopper: Run
   clearInterval(timer);
   poll();
   replay.ticks.flushAll();
+  input.hooks.onEnd?.(replay.ticks.counters, replay.ticks.grid);
   return { dirs, codes, stderrTails };
 }
