@@ -7,7 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/server.js';
 import type { RunSummary } from '../../src/metrics/result.js';
-import { runCli } from '../helpers/cli.js';
+import { MAIN, runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { tempResults } from '../helpers/run-options.js';
 
 let lab: Lab;
@@ -50,3 +52,36 @@ test('--processes 2 ends with the same outcome and totals as merging its shards,
   assert.equal(again.totals.latency.rtt.count, own.totals.latency.rtt.count);
   assert.deepEqual(again.thresholds.map((t) => [t.expression, t.status]), own.thresholds.map((t) => [t.expression, t.status]));
 });
+
+test('--processes 2 --prometheus serves the merged run: after the end the scrape equals the merged summary', async () => {
+  const out = tempResults();
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN, 'run', lab.wsUrl, '--clients', '12', '--duration', '3s', '--ramp-up', '500ms', '--workers', '1', '--processes', '2',
+    '--rate', '10', '--messages-per-client', '4', '--prometheus', `127.0.0.1:${port}`, '--prometheus-linger', '20s', '--no-progress', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const until = Date.now() + 60_000;
+    while (!/merged 2 shards/.test(stdout) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.match(stdout, /merged 2 shards/);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const sum = (name: string): number =>
+      text.split('\n').filter((l) => l.startsWith(`${name}{`) && l.includes('shard="1/1"')).reduce((s, l) => s + Number(l.split(' ').pop()), 0);
+    const s = summaryOf(join(out, readdirSync(out)[0]!));
+    assert.equal(sum('soakstorm_connection_attempts_total'), s.totals.counters.conn_attempted);
+    assert.equal(sum('soakstorm_messages_sent_total'), s.totals.counters.msgs_sent);
+    assert.equal(s.totals.counters.msgs_sent, 12 * 4);
+  } finally {
+    child.kill('SIGINT');
+  }
+  await exited;
+});
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
