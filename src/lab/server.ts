@@ -24,9 +24,9 @@ export { resolveLabOptions } from './validate.js';
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 /**
  * Pending-connection queue. Node's default (511) overflows when a run opens thousands of
- * connections a second: the kernel then drops SYNs and clients wait out 1, 3, 7, 15, 31 s SYN
- * retransmits (connect p50 17 s / p99 32 s at 19,500 clients). The kernel caps it at
- * net.core.somaxconn (4096 on current kernels).
+ * connections at once and the kernel drops their SYNs (clients retry after 1, 3, 7… s):
+ * a 4,000-client burst here counted 528 and 4,743 ListenOverflows with 511, none with this.
+ * The kernel caps it at net.core.somaxconn (4096 on current kernels).
  */
 const LISTEN_BACKLOG = 65535;
 
