@@ -12,6 +12,7 @@ import { ProgressReporter } from '../reporters/progress.js';
 import { SoakstormError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import { failWith } from './report-command.js';
+import { parseDurationMs } from './parse-values.js';
 
 const POLL_MS = 1000;
 const TICK_WAIT_MS = 3000;
@@ -22,11 +23,17 @@ export function registerWatchCommand(program: Command): void {
     .command('watch')
     .description('show the live merged progress of the shards writing into one folder')
     .argument('<dir>', 'folder the shards write their results folders into (their --out)')
-    .option('--wait <time>', 'give up if no shard appears within this many seconds', '300')
+    .option('--wait <time>', 'give up if no shard appears within this long', '5m')
     .addHelpText('after', '\nExample:\n  soakstorm watch /results     (on a volume every shard pod writes to)')
     .action(async (dir: string, flags: { wait: string }) => {
       try {
-        process.exitCode = await watch(dir, Number(flags.wait) * 1000);
+        let waitMs: number;
+        try {
+          waitMs = parseDurationMs(flags.wait);
+        } catch (err) {
+          throw new SoakstormError('ERR_BAD_OPTION', `--wait ${(err as Error).message}.`, EXIT.USAGE);
+        }
+        process.exitCode = await watch(dir, waitMs);
       } catch (err) {
         failWith(err);
       }
