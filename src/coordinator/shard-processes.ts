@@ -56,7 +56,8 @@ export async function runShardProcesses(input: ShardProcessesInput, stopper: Run
   const children: ChildProcess[] = dirs.map((_, i) => {
     // Own process group: a terminal Ctrl-C reaches only the parent, which forwards one signal
     // (a second SIGINT would make a shard exit at once without writing its results).
-    const child = spawn(process.execPath, [main, 'run', ...input.argsFor(i)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
+    // Node flags of the parent (e.g. --cpu-prof, --max-old-space-size) apply to every shard.
+    const child = spawn(process.execPath, [...process.execArgv, main, 'run', ...input.argsFor(i)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (d: string) => {
       stderrTails[i] = (stderrTails[i] + d).slice(-2000);
