@@ -40,8 +40,9 @@ export function analyzeCapacity(input: AnalysisInput): CapacityAnalysis {
   };
 }
 
-function ref(s: CapacityStep): { index: number; connections: number; msgsPerSec: number } {
-  return { index: s.index, connections: s.held, msgsPerSec: Math.round(s.msgsPerSec * 10) / 10 };
+/** A passing step is named by what it held; a failing one by what it asked for (it may have held less). */
+function ref(s: CapacityStep, failing = false): { index: number; connections: number; msgsPerSec: number } {
+  return { index: s.index, connections: failing ? s.target : s.held, msgsPerSec: Math.round(s.msgsPerSec * 10) / 10 };
 }
 
 /** Last passing step below the first failing one (refine steps included), and what broke. */
@@ -60,6 +61,6 @@ export function findLimit(steps: readonly CapacityStep[], stop: { cause: StopCau
   const at = `${fmtInt(firstFail.target)} clients`;
   const detail = cause === 'slo'
     ? `${breaches.map((b) => `${b.expression} broke (observed ${b.observedText}${b.over !== null && b.over > 0 ? `, ${fmtShare(b.over)} over` : ''})`).join('; ')} at ${at}`
-    : `${firstFail.why} at ${at}`;
-  return { stoppedBy: cause, detail, lastPass: lastPass ? ref(lastPass) : null, firstFail: ref(firstFail), breaches, lowerBound: cause === 'generator-saturated' };
+    : `at ${at}: ${firstFail.why}`;
+  return { stoppedBy: cause, detail, lastPass: lastPass ? ref(lastPass) : null, firstFail: ref(firstFail, true), breaches, lowerBound: cause === 'generator-saturated' };
 }

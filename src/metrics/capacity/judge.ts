@@ -1,7 +1,8 @@
 // Judges one step: did the generator keep up, did the server hold every client, did memory stay
 // under the limit, did every SLO pass on this step's own data? The first problem found names the
-// step's outcome, in that order: a saturated generator makes every other figure untrustworthy,
-// and refusals are the more specific cause when latency also broke.
+// step's outcome, in that order: a saturated generator makes every other figure untrustworthy
+// (except an explicit refusal by the server), and refusals are the more specific cause when
+// latency also broke.
 import type { ThresholdResult } from '../result.js';
 import type { CapacityStep, StepOutcome } from './types.js';
 import { fmtBytes, fmtInt } from './words.js';
@@ -11,14 +12,19 @@ export const HELD_SHARE = 0.99;
 
 /** Outcome and one-line reason of a measured step. */
 export function judgeStep(step: Omit<CapacityStep, 'outcome' | 'why'>, memoryLimitBytes: number | null): { outcome: StepOutcome; why: string } {
-  if (step.generator.saturated) {
+  const refused = step.failed > 0 && step.held < step.target * HELD_SHARE;
+  // An HTTP refusal or a reset comes from the server whatever the generator's state; a timeout
+  // could be the generator's own lateness, so only explicit refusals outrank saturation.
+  const explicit = Object.keys(step.refusedBy).some((k) => /^\d{3}$|^other\dxx$|^ECONNREFUSED$|^ECONNRESET$/.test(k));
+  if (step.generator.saturated && !(refused && explicit)) {
     return { outcome: 'generator-saturated', why: `the generator saturated before the server (${step.generator.reason}): raise --workers or add shards` };
   }
-  if (step.failed > 0 && step.held < step.target * HELD_SHARE) {
+  if (refused) {
     const top = Object.entries(step.refusedBy).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} ×${fmtInt(n)}`);
+    const note = step.generator.saturated ? `; the generator was also saturated (${step.generator.reason})` : '';
     return {
       outcome: 'refused',
-      why: `the server refused connections: held ${fmtInt(step.held)} of ${fmtInt(step.target)}, ${fmtInt(step.failed)} failed attempts${top.length > 0 ? ` (${top.join(', ')})` : ''}`,
+      why: `the server refused connections: held ${fmtInt(step.held)} of ${fmtInt(step.target)}, ${fmtInt(step.failed)} failed attempts${top.length > 0 ? ` (${top.join(', ')})` : ''}${note}`,
     };
   }
   if (memoryLimitBytes !== null && step.serverMemoryFloorBytes !== null && step.serverMemoryFloorBytes > memoryLimitBytes) {

@@ -74,7 +74,7 @@ export interface UslFit {
   peakConnections: number | null;
   peakMsgsPerSec: number | null;
   r2: number;
-  /** True when the predicted peak lies beyond the largest measured step: a guess, not a measurement. */
+  /** True when the predicted peak lies beyond the largest measured step: a guess, not a measurement (false without a peak). */
   extrapolation: boolean;
 }
 

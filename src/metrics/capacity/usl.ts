@@ -48,6 +48,6 @@ export function fitUsl(ns: readonly number[], xs: readonly number[]): UslFit | n
     peakConnections: peak === null ? null : Math.round(peak),
     peakMsgsPerSec: peak === null ? null : model(peak),
     r2,
-    extrapolation: peak === null || peak > maxN,
+    extrapolation: peak !== null && peak > maxN,
   };
 }

@@ -42,7 +42,7 @@ export function analysisLines(r: CapacityReport): string[] {
   lines.push(`Knee: latency ${a.knee.latency ? `at ${num(a.knee.latency.connections)} connections (p99 ${ms(a.knee.latency.value)} ms)` : 'none found'}; throughput ${a.knee.throughput ? `at ${num(a.knee.throughput.connections)} connections (${num(a.knee.throughput.value, 1)} msgs/s)` : 'none found'}`);
   if (a.memory) lines.push(`Memory per connection: ${bytes(a.memory.bytesPerConnection)} (95% interval ${bytes(a.memory.lower)} … ${bytes(a.memory.upper)}${a.memory.clamped ? ', few steps: extreme slopes' : ''}; Theil–Sen over ${a.memory.steps} step floors)`);
   if (a.usl) {
-    const peak = a.usl.peakConnections === null ? 'no peak (κ ≤ 0)' : `peak ≈ ${num(a.usl.peakConnections)} connections, ${num(a.usl.peakMsgsPerSec ?? 0, 0)} msgs/s`;
+    const peak = a.usl.peakConnections === null ? 'no peak predicted (κ ≤ 0: no retrograde throughput in the data)' : `peak ≈ ${num(a.usl.peakConnections)} connections, ${num(a.usl.peakMsgsPerSec ?? 0, 0)} msgs/s`;
     lines.push(`USL fit: σ ${a.usl.sigma.toFixed(4)}, κ ${a.usl.kappa.toExponential(2)}, R² ${a.usl.r2.toFixed(3)}; ${peak}${a.usl.extrapolation ? ' — EXTRAPOLATION beyond the measured steps, not a measurement' : ''}`);
   }
   lines.push(a.plan ? `Plan: ${a.plan.line}` : 'Plan: none (no step passed)');
