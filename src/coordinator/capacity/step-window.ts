@@ -10,6 +10,13 @@ import { ALL_COLUMN, createGrid, profileMetrics, sumScalar, type HistogramGrid }
 import type { TickMerger } from '../ticks.js';
 import { SATURATED_LATENESS_P99_MS, SATURATED_LOOP_P99_MS, SATURATED_TICK_SHARE } from '../summary.js';
 
+/**
+ * Fewer sends than this make a plateau's lateness p99 its worst handful of sends: one scheduler
+ * hiccup of a busy machine, not a generator that cannot keep its schedule. Event-loop delay still
+ * judges such a step; a generator saturated by its own load always has more sends than this.
+ */
+export const MIN_LATENESS_SAMPLES = 1000;
+
 const SUCCESS_STATUSES = new Set(['101', '200']);
 
 /** Copies of the cumulative state at a boundary. */
@@ -83,7 +90,7 @@ export class StepWindow {
     const latenessP99 = percentileMs(lateness, 99);
     const reasons: string[] = [];
     if (slowShare >= SATURATED_TICK_SHARE) reasons.push(`worker event-loop p99 over ${SATURATED_LOOP_P99_MS} ms in ${Math.round(slowShare * 100)}% of the plateau`);
-    if (latenessP99 > SATURATED_LATENESS_P99_MS) reasons.push(`sends left ${latenessP99} ms late at p99`);
+    if (lateness.totalCount >= MIN_LATENESS_SAMPLES && latenessP99 > SATURATED_LATENESS_P99_MS) reasons.push(`sends left ${latenessP99} ms late at p99`);
     const refusedBy: Record<string, number> = {};
     for (const [k, n] of Object.entries(all.statuses)) if (!SUCCESS_STATUSES.has(k)) refusedBy[k] = n;
     for (const [k, n] of Object.entries(all.errors)) if (k !== 'UNEXPECTED_RESPONSE') refusedBy[k] = (refusedBy[k] ?? 0) + n;

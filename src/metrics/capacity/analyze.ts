@@ -22,8 +22,9 @@ export interface AnalysisInput {
 export function analyzeCapacity(input: AnalysisInput): CapacityAnalysis {
   const steps = [...input.steps].sort((a, b) => a.target - b.target || a.index - b.index);
   const limit = findLimit(steps, input.stop);
-  // Curves are drawn from steps the generator kept up with: a saturated step measured the generator.
-  const curve = steps.filter((s) => s.outcome !== 'generator-saturated' && s.rtt.count > 0);
+  // Curves use steps that held their population with a generator that kept up: a saturated step
+  // measured the generator, a refused one measured fewer connections than its place on the x axis.
+  const curve = steps.filter((s) => s.outcome !== 'generator-saturated' && s.outcome !== 'refused' && s.rtt.count > 0).sort((a, b) => a.held - b.held);
   const ns = curve.map((s) => s.held);
   const monotone = ns.every((n, i) => i === 0 || n > ns[i - 1]!);
   const memory = fitMemoryPerConnection(steps.filter((s) => s.outcome !== 'generator-saturated'));

@@ -24,7 +24,7 @@ export function judgeStep(step: Omit<CapacityStep, 'outcome' | 'why'>, memoryLim
     const note = step.generator.saturated ? `; the generator was also saturated (${step.generator.reason})` : '';
     return {
       outcome: 'refused',
-      why: `the server refused connections: held ${fmtInt(step.held)} of ${fmtInt(step.target)}, ${fmtInt(step.failed)} failed attempts${top.length > 0 ? ` (${top.join(', ')})` : ''}${note}`,
+      why: `the server ${explicit ? 'refused connections' : 'did not take connections in time'}: held ${fmtInt(step.held)} of ${fmtInt(step.target)}, ${fmtInt(step.failed)} failed attempts${top.length > 0 ? ` (${top.join(', ')})` : ''}${note}`,
     };
   }
   if (memoryLimitBytes !== null && step.serverMemoryFloorBytes !== null && step.serverMemoryFloorBytes > memoryLimitBytes) {
