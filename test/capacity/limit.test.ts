@@ -68,3 +68,14 @@ test('a plain ws echo server that never refuses: the climb reaches --max and cal
     await new Promise((r) => wss.close(r));
   }
 });
+
+test('--refine bisects between the last passing (1,000) and first failing (2,000) step with fresh runs', async () => {
+  const o = testCapacityOptions(lab.wsUrl, { start: 1000, step: 1000, max: 3000 }, { slos: ['rtt.p99<2s'], refine: true });
+  const { report } = await runCapacity(o);
+  const story = report.steps.map((s) => `${s.target}${s.refine ? ' (refine)' : ''}: ${s.outcome} ${s.why}`).join('\n');
+  assert.deepEqual(report.steps.filter((s) => !s.refine).map((s) => [s.target, s.outcome]), [[1000, 'pass'], [2000, 'refused']], story);
+  // Midpoints 1,500 (passes: the lab takes exactly 1,500), 1,750 (refused), 1,625 (refused); then 125 apart = step/8.
+  assert.deepEqual(report.steps.filter((s) => s.refine).map((s) => [s.target, s.outcome]), [[1500, 'pass'], [1750, 'refused'], [1625, 'refused']], story);
+  assert.equal(report.analysis.limit.lastPass?.connections, 1500);
+  assert.equal(report.analysis.limit.firstFail?.connections, 1625);
+});

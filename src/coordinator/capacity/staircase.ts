@@ -47,7 +47,7 @@ export async function runCapacity(o: CapacityOptions, hooks: CapacityHooks = {},
   );
   const steps = [...main.steps];
   let stop = main.stop;
-  if (o.refine && REFINABLE.includes(stop.cause) && stopper.request?.reason !== 'signal') {
+  if (o.refine && REFINABLE.includes(stop.cause) && !stopper.request?.signal) {
     stop = await refine(o, slos, steps, stop, hooks, stopper);
   }
   const analysis = analyzeCapacity({ steps, stop, slos: o.slos, headroom: o.headroom, targetUsers: o.targetUsers });
@@ -84,12 +84,18 @@ async function refine(o: CapacityOptions, slos: ReturnType<typeof parseThreshold
   const resolution = Math.max(1, Math.floor(o.spec.step / 2 ** MAX_REFINE_PROBES));
   for (let probe = 1; probe <= MAX_REFINE_PROBES && hi - lo > resolution; probe++) {
     const mid = Math.round((lo + hi) / 2);
+    if (stopper.request?.signal) break;
+    // The main climb's stopper has latched its own stop; a probe needs a fresh one that signals reach.
     const probeStopper = new RunStopper();
-    stopper.onStop((r) => probeStopper.stop(r));
+    const uninstall = probeStopper.installSignalHandlers();
+    // A probe opens its whole population at the climb's connection rate (one step per ramp), so
+    // its ramp, and its step, are longer by as many ramps as it holds steps.
+    const ramps = Math.max(1, Math.ceil(mid / o.spec.step));
+    const extraMs = (ramps - 1) * o.run.rampUpMs;
     const c = await climb(
-      { base: o.run, spec: o.spec, targets: [mid], runId: `${o.run.runId}-refine${probe}`, slos, memoryLimitBytes: o.memoryLimitBytes, firstIndex: steps.length, refine: true, earlier: steps, onStep: hooks.onStep, onStart: (dir) => hooks.onClimbStart?.(dir, true) },
+      { base: { ...o.run, rampUpMs: o.run.rampUpMs + extraMs }, spec: { ...o.spec, stepDurationMs: o.spec.stepDurationMs + extraMs }, targets: [mid], runId: `${o.run.runId}-refine${probe}`, slos, memoryLimitBytes: o.memoryLimitBytes, firstIndex: steps.length, refine: true, earlier: steps, onStep: hooks.onStep, onStart: (dir) => hooks.onClimbStart?.(dir, true) },
       probeStopper,
-    );
+    ).finally(uninstall);
     steps.push(...c.steps);
     const s = c.steps[0];
     if (!s || probeStopper.request?.reason === 'signal') break;
