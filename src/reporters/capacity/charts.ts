@@ -30,7 +30,9 @@ function rttRules(r: CapacityReport): { y: number; label: string; color: string 
 
 /** Both capacity charts. */
 export function capacityCharts(r: CapacityReport): SafeHtml[] {
-  const steps = [...r.steps].filter((s) => s.rtt.count > 0).sort((a, b) => a.held - b.held);
+  // The same steps the analysis draws its curves from: a refused step held fewer connections than
+  // its place on the axis and a saturated one measured the generator; the shaded band stands for them.
+  const steps = [...r.steps].filter((s) => s.rtt.count > 0 && s.outcome !== 'refused' && s.outcome !== 'generator-saturated').sort((a, b) => a.held - b.held);
   const at = <T,>(f: (s: (typeof steps)[number]) => T): [number, T][] => steps.map((s) => [s.held, f(s)]);
   const memory: AxisSeries[] = steps.some((s) => s.serverMemoryFloorBytes !== null)
     ? [{ name: 'server memory floor (right)', color: PALETTE[4]!, points: steps.filter((s) => s.serverMemoryFloorBytes !== null).map((s) => [s.held, s.serverMemoryFloorBytes!]), dots: true, dashed: true }]
