@@ -33,7 +33,7 @@ export function analyzeCapacity(input: AnalysisInput): CapacityAnalysis {
     knee: {
       throughput: monotone ? kneedle(ns, curve.map((s) => s.msgsPerSec), 'concave') : null,
       latency: monotone ? kneedle(ns, curve.map((s) => s.rtt.p99Ms), 'convex') : null,
-      method: 'Kneedle (Satopää et al. 2011), offline, no smoothing; knee needs ≥ 4 steps and a difference-curve peak ≥ 0.1',
+      method: 'Kneedle (Satopää et al. 2011), offline, no smoothing, S = 1: the first local maximum of the difference curve (≥ 0.1) that the curve then falls below by one mean x spacing; needs ≥ 4 steps',
     },
     memory,
     usl: fitUsl(ns, curve.map((s) => s.msgsPerSec)),

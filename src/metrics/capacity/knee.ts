@@ -1,7 +1,8 @@
 // Kneedle (Satopää, Albrecht, Irwin, Raghavan 2011, "Finding a 'Kneedle' in a Haystack"), offline
-// form: normalise both axes to [0, 1], take the difference curve against the diagonal, and call its
-// highest point the knee when it stands clear of a straight line. No smoothing: a staircase has
-// few points and each is already a plateau average of thousands of samples.
+// form: normalise both axes to [0, 1], take the difference curve against the diagonal, and call the
+// first local maximum that the curve then falls clearly below (the paper's threshold, S = 1) the
+// knee, when it stands clear of a straight line. No smoothing: a staircase has few points and each
+// is already a plateau of thousands of samples.
 import type { KneePoint } from './types.js';
 
 /** A difference-curve peak below this is a curve too straight to have a knee (10% of the range). */
@@ -28,18 +29,28 @@ export function kneedle(xs: readonly number[], ys: readonly number[], shape: 'co
     y1 = Math.max(y1, ys[i]!);
   }
   if (!(y1 > y0)) return null;
-  let best = -1;
-  let bestD = -Infinity;
+  const d: number[] = [];
   for (let i = 0; i < n; i++) {
     const xn = (xs[i]! - x0) / (x1 - x0);
     const yn = (ys[i]! - y0) / (y1 - y0);
     // Concave increasing: the knee is where y most exceeds the diagonal; convex: where it lags most.
-    const d = shape === 'concave' ? yn - xn : xn - yn;
-    if (d > bestD) {
-      bestD = d;
-      best = i;
+    d.push(shape === 'concave' ? yn - xn : xn - yn);
+  }
+  // Kneedle's rule: the first local maximum of the difference curve after which the curve falls
+  // below T = d_max − S·(mean x spacing), S = 1, before rising to a higher maximum. The first such
+  // maximum, not the global one: a noisy point past the bend must not move the knee later.
+  const threshold = 1 / (n - 1);
+  let best = -1;
+  for (let i = 1; i < n - 1 && best < 0; i++) {
+    if (!(d[i]! >= d[i - 1]! && d[i]! > d[i + 1]!) || d[i]! < MIN_KNEE_STRENGTH) continue;
+    for (let j = i + 1; j < n && d[j]! <= d[i]!; j++) {
+      if (d[j]! < d[i]! - threshold) {
+        best = i;
+        break;
+      }
     }
   }
-  if (best <= 0 || best >= n - 1 || bestD < MIN_KNEE_STRENGTH) return null;
+  if (best < 0) return null;
+  const bestD = d[best]!;
   return { connections: xs[best]!, value: ys[best]!, strength: Math.round(bestD * 1000) / 1000 };
 }

@@ -64,7 +64,7 @@ export function dualAxisChart(o: DualAxisOptions): SafeHtml {
   if (o.right) for (const t of rt) parts.push(html`<text class="tick" x="${W - M.right + 6}" y="${n2(syR(t) + 4)}" text-anchor="start">${o.right.format(t)}</text>`);
   for (const t of xTicks) parts.push(html`<text class="tick" x="${n2(sx(t))}" y="${H - M.bottom + 16}" text-anchor="middle">${o.xFormat(t)}</text>`);
   parts.push(html`<line class="axis" x1="${M.left}" x2="${W - M.right}" y1="${M.top + PH}" y2="${M.top + PH}"></line><text class="tick" x="${W - M.right}" y="${H - 4}" text-anchor="end">${o.xLabel}</text>`);
-  for (const r of o.rules ?? []) parts.push(html`<line x1="${M.left}" x2="${W - M.right}" y1="${n2(syL(r.y))}" y2="${n2(syL(r.y))}" stroke="${r.color}" stroke-dasharray="6 3"><title>${r.label}</title></line><text class="tick" x="${M.left + 4}" y="${n2(syL(r.y) - 4)}" fill="${r.color}">${r.label}</text>`);
+  for (const r of o.rules ?? []) parts.push(html`<line x1="${M.left}" x2="${W - M.right}" y1="${n2(syL(r.y))}" y2="${n2(syL(r.y))}" stroke="${r.color}" stroke-dasharray="6 3"><title>${r.label}</title></line><text class="tick" x="${W - M.right - 4}" y="${n2(syL(r.y) + 13)}" text-anchor="end" fill="${r.color}">${r.label}</text>`);
   for (const m of o.markers ?? []) parts.push(html`<line x1="${n2(sx(m.x))}" x2="${n2(sx(m.x))}" y1="${M.top}" y2="${M.top + PH}" stroke="${m.color}" stroke-width="1.4" stroke-dasharray="4 3"><title>${m.label}</title></line><text class="tick" x="${n2(sx(m.x) + 4)}" y="${M.top + 12}" fill="${m.color}">${m.label}</text>`);
   const draw = (s: AxisSeries, sy: (y: number) => number): SafeHtml => {
     const pts = s.points.filter((p) => Number.isFinite(p[1]));
