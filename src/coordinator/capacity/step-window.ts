@@ -16,6 +16,8 @@ import { SATURATED_LATENESS_P99_MS, SATURATED_LOOP_P99_MS, SATURATED_TICK_SHARE 
  * judges such a step; a generator saturated by its own load always has more sends than this.
  */
 export const MIN_LATENESS_SAMPLES = 1000;
+/** Slow event-loop seconds a plateau needs before its share of them can call the generator saturated. */
+export const MIN_SLOW_TICKS = 2;
 
 const SUCCESS_STATUSES = new Set(['101', '200']);
 
@@ -86,10 +88,12 @@ export class StepWindow {
     const lateness = grid[HISTOGRAMS.indexOf('sendLateness')]![ALL_COLUMN]!;
     const memory = ticks.map((t) => t.server?.['bytes']).filter((b): b is number => typeof b === 'number');
     const loopP99 = ticks.map((t) => t.eventLoopP99Ms);
-    const slowShare = loopP99.length === 0 ? 0 : loopP99.filter((v) => v > SATURATED_LOOP_P99_MS).length / loopP99.length;
+    const slowTicks = loopP99.filter((v) => v > SATURATED_LOOP_P99_MS).length;
+    const slowShare = loopP99.length === 0 ? 0 : slowTicks / loopP99.length;
     const latenessP99 = percentileMs(lateness, 99);
     const reasons: string[] = [];
-    if (slowShare >= SATURATED_TICK_SHARE) reasons.push(`worker event-loop p99 over ${SATURATED_LOOP_P99_MS} ms in ${Math.round(slowShare * 100)}% of the plateau`);
+    // One slow second is a GC pause (as the generator verdict says); a short plateau must not turn it into 50%.
+    if (slowTicks >= MIN_SLOW_TICKS && slowShare >= SATURATED_TICK_SHARE) reasons.push(`worker event-loop p99 over ${SATURATED_LOOP_P99_MS} ms in ${Math.round(slowShare * 100)}% of the plateau`);
     if (lateness.totalCount >= MIN_LATENESS_SAMPLES && latenessP99 > SATURATED_LATENESS_P99_MS) reasons.push(`sends left ${latenessP99} ms late at p99`);
     const refusedBy: Record<string, number> = {};
     for (const [k, n] of Object.entries(all.statuses)) if (!SUCCESS_STATUSES.has(k)) refusedBy[k] = n;
