@@ -5,7 +5,8 @@ import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, type OptionSpec, type RawOptions } from './options.js';
 import { CAPACITY_OPTIONS, STAIRCASE_OWNED, resolveCapacityOptions } from './capacity-options.js';
-import { exitCodeFor } from './run-command.js';
+import { exitCodeFor, startLiveMetrics } from './run-command.js';
+import type { LiveMetrics } from '../reporters/live/live-metrics.js';
 import { runCapacity } from '../coordinator/capacity/staircase.js';
 import { RunStopper } from '../coordinator/shutdown.js';
 import { newRunId } from '../coordinator/timeline.js';
@@ -47,10 +48,14 @@ export async function capacityCommand(url: string | undefined, flags: RawOptions
   }
   const stopper = new RunStopper();
   const uninstall = stopper.installSignalHandlers();
+  let live: LiveMetrics | null = null;
+  let ranToEnd = false;
   try {
+    live = await startLiveMetrics(options.run, extras.live);
     const outcome = await runCapacity(
       options,
       {
+        run: { onTick: (p, counters, grid) => live?.onTick(p, counters, grid), onEnd: (counters, grid) => live?.onEnd(counters, grid) },
         onClimbStart: (dir, refine) => process.stderr.write(`${refine ? 'refine probe' : 'capacity climb'}: results in ${dir}\n${capacityHeader()}\n`),
         onStep: (step) => process.stderr.write(`${capacityRow(step)}\n`),
       },
@@ -59,6 +64,7 @@ export async function capacityCommand(url: string | undefined, flags: RawOptions
     await writeReports(outcome.run.dir, outcome.run.summary, outcome.run.timeline);
     await writeCapacityReports(outcome.run.dir, outcome.report);
     process.stdout.write(formatCapacity(outcome.report, join(outcome.run.dir, 'capacity.json')) + '\n');
+    ranToEnd = true;
     const limit = outcome.report.analysis.limit;
     if (limit.stoppedBy === 'generator-saturated') {
       process.stderr.write('soakstorm: the generator saturated before the server: raise --workers or add shards. The limit above is a lower bound, not the server\'s.\n');
@@ -69,6 +75,7 @@ export async function capacityCommand(url: string | undefined, flags: RawOptions
     return EXIT.OK;
   } finally {
     uninstall();
+    await (ranToEnd ? live?.finish() : live?.abort());
     await lab?.stop();
   }
 }

@@ -7,7 +7,7 @@ import { judgeStep } from '../../metrics/capacity/judge.js';
 import { fitMemoryPerConnection } from '../../metrics/capacity/memory-fit.js';
 import { fmtBytes, fmtInt } from '../../metrics/capacity/words.js';
 import type { CapacityStep, StopCause } from '../../metrics/capacity/types.js';
-import { runSoak, type RunControl, type RunOutcome } from '../run.js';
+import { runSoak, type RunControl, type RunHooks, type RunOutcome } from '../run.js';
 import type { RunOptions } from '../plan.js';
 import { RunStopper } from '../shutdown.js';
 import { StepWindow } from './step-window.js';
@@ -28,6 +28,8 @@ export interface ClimbInput {
   earlier: readonly CapacityStep[];
   onStep?(step: CapacityStep): void;
   onStart?(dir: string): void;
+  /** Live exporters of the run's ticks and final state (main climb only). */
+  runHooks?: Pick<RunHooks, 'onTick' | 'onEnd'>;
 }
 
 /** A finished climb. */
@@ -102,7 +104,11 @@ export async function climb(input: ClimbInput, stopper: RunStopper): Promise<Cli
         window.markStepStart();
         input.onStart?.(info.dir);
       },
-      onTick,
+      onTick: (point, cumulative, grid) => {
+        onTick(point);
+        input.runHooks?.onTick?.(point, cumulative, grid);
+      },
+      ...(input.runHooks?.onEnd ? { onEnd: input.runHooks.onEnd } : {}),
     },
     stopper,
   );

@@ -5,7 +5,7 @@ import { parseThresholds } from '../../metrics/thresholds.js';
 import { analyzeCapacity } from '../../metrics/capacity/analyze.js';
 import { CAPACITY_SCHEMA_VERSION, type CapacityReport, type CapacityStep, type StopCause } from '../../metrics/capacity/types.js';
 import type { RunOptions } from '../plan.js';
-import type { RunOutcome } from '../run.js';
+import type { RunHooks, RunOutcome } from '../run.js';
 import { RunStopper } from '../shutdown.js';
 import { climb } from './climb.js';
 import { ladderTargets, type StairSpec } from './ladder.js';
@@ -28,6 +28,8 @@ export interface CapacityOptions {
 export interface CapacityHooks {
   onStep?(step: CapacityStep): void;
   onClimbStart?(dir: string, refine: boolean): void;
+  /** Live exporters (--prometheus, --otlp) of the main climb; refine probes are separate runs and not exported. */
+  run?: Pick<RunHooks, 'onTick' | 'onEnd'>;
 }
 
 /** The report and the main climb's run (its folder receives capacity.json and the reports). */
@@ -42,7 +44,7 @@ const REFINABLE: readonly StopCause[] = ['slo', 'refused', 'memory-limit'];
 export async function runCapacity(o: CapacityOptions, hooks: CapacityHooks = {}, stopper = new RunStopper()): Promise<CapacityOutcome> {
   const slos = parseThresholds(o.slos);
   const main = await climb(
-    { base: o.run, spec: o.spec, targets: ladderTargets(o.spec), runId: o.run.runId, slos, memoryLimitBytes: o.memoryLimitBytes, firstIndex: 0, refine: false, earlier: [], onStep: hooks.onStep, onStart: (dir) => hooks.onClimbStart?.(dir, false) },
+    { base: o.run, spec: o.spec, targets: ladderTargets(o.spec), runId: o.run.runId, slos, memoryLimitBytes: o.memoryLimitBytes, firstIndex: 0, refine: false, earlier: [], onStep: hooks.onStep, onStart: (dir) => hooks.onClimbStart?.(dir, false), ...(hooks.run ? { runHooks: hooks.run } : {}) },
     stopper,
   );
   const steps = [...main.steps];
