@@ -24,8 +24,8 @@ after(async () => {
 
 test('lab with --cpu-per-connection: the latency knee is found where the curve bends', async () => {
   // Fine steps with few sends each: many points on the curve before the lab's spinning (which
-  // shares the machine) can slow the generator; the 3 s SLO ends the climb soon after the bend.
-  const o = testCapacityOptions(lab.wsUrl, { start: 20, step: 20, max: 320, stepDurationMs: 6000 }, { slos: ['rtt.p99<3s'] });
+  // shares the machine) can slow the generator; the 1 s SLO ends the climb (and the lab's spinning, which other tests share the machine with) soon after the bend.
+  const o = testCapacityOptions(lab.wsUrl, { start: 20, step: 20, max: 320, stepDurationMs: 6000 }, { slos: ['rtt.p99<1s'] });
   o.run.profile = { ...o.run.profile, ratePerSec: RATE };
   const { report } = await runCapacity(o);
   const story = report.steps.map((s) => `${s.target} (held ${s.held}): p99 ${s.rtt.p99Ms} ms ${s.outcome} ${s.why}`).join('\n');
