@@ -37,8 +37,8 @@ const requests: string[] = [];
 
 if (FOUND.path === null) {
   // One line in the test output; in CI (SOAKSTORM_REQUIRE_BROWSER=1) the same line fails the run.
-  if (browserRequired(process.env)) test('report.html in Chromium', () => assert.fail(`SOAKSTORM_REQUIRE_BROWSER=1 but ${FOUND.problem}`));
-  else test('report.html in Chromium', { skip: FOUND.problem }, () => {});
+  if (browserRequired(process.env)) test('report.html in Chromium', () => assert.fail(`SOAKSTORM_REQUIRE_BROWSER=1 (set by .ci/run) but ${FOUND.problem}`));
+  else test('report.html in Chromium', { skip: `skipped: ${FOUND.problem}` }, () => {});
 } else {
   registerBrowserTests(FOUND.path);
 }

@@ -25,7 +25,7 @@ pre{margin:0;padding:14px 18px;color:#d7dadc;font:13px/1.35 "DejaVu Sans Mono",M
 /** Writes docs/img/report.png (top of the report) and docs/img/terminal.png (the summary). */
 export async function writeScreenshots(context: BrowserContext, report: Page, runDir: string): Promise<void> {
   await mkdir(IMG_DIR, { recursive: true });
-  await report.screenshot({ path: join(IMG_DIR, 'report.png'), clip: { x: 0, y: 0, width: 1200, height: 1100 } });
+  await report.screenshot({ path: join(IMG_DIR, 'report.png'), clip: { x: 0, y: 0, width: 1200, height: 900 } });
   const summary = JSON.parse(await readFile(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
   const text = formatSummary(summary, `results/${summary.runId}/summary.json`);
   const term = await context.newPage();
@@ -33,6 +33,8 @@ export async function writeScreenshots(context: BrowserContext, report: Page, ru
     await term.setViewportSize({ width: 1240, height: 400 });
     await term.setContent(terminalPage(text));
     const box = await term.locator('pre').boundingBox();
+    // A clip is cut at the viewport's edge: grow the viewport to the whole text first.
+    await term.setViewportSize({ width: 1240, height: Math.ceil(box!.height) });
     await term.screenshot({ path: join(IMG_DIR, 'terminal.png'), clip: { x: 0, y: 0, width: Math.ceil(box!.width), height: Math.ceil(box!.height) } });
   } finally {
     await term.close();
