@@ -13,7 +13,7 @@ import { NIGHTLY_DIR, REPO_ROOT } from '../fixtures/paths.js';
 import { extractCommands, type DocCommand } from './extract-commands.js';
 import { rewriteArgs, soakstormArgs } from './rewrite-command.js';
 
-const DOCS = ['README.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const START = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start'];
 /** Exit codes of a run that completed and judged itself: pass, saturated (a busy test machine), gated verdict, threshold. */
 const COMPLETED = [0, 97, 98, 99];
@@ -80,6 +80,31 @@ after(async () => {
 test('every soakstorm command in a code block is marked sh, console, text or no-run', () => {
   assert.deepEqual(extracted.flatMap((e) => e.unmarked), []);
   assert.ok(commands.filter((c) => c.skip === undefined).length >= 10, 'the extractor found almost no commands: is it still reading the docs?');
+});
+
+/**
+ * Pages other branches add (options reference, live metrics, capacity, shards, failure modes).
+ * A link to one of them is allowed while it is missing, and listed; once it exists it is checked.
+ */
+const PENDING = ['docs/options.md', 'docs/lab-options.md', 'docs/live-metrics.md', 'docs/capacity.md', 'docs/distributed.md', 'docs/what-happens-when.md'];
+
+test('every relative link in README, CONTRIBUTING and docs/ points at a file that exists', (t) => {
+  const broken: string[] = [];
+  const pending = new Set<string>();
+  for (const f of DOCS) {
+    const text = readFileSync(join(REPO_ROOT, f), 'utf8').replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm, '');
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = m[1]!.split('#')[0]!;
+      if (target === '' || /^[a-z]+:/.test(target)) continue;
+      const path = join(REPO_ROOT, f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '', target);
+      const rel = path.slice(REPO_ROOT.length).replace(/^\//, '');
+      if (existsSync(path)) continue;
+      if (PENDING.includes(rel)) pending.add(rel);
+      else broken.push(`${f}: ${m[1]}`);
+    }
+  }
+  assert.deepEqual(broken, []);
+  if (pending.size > 0) t.diagnostic(`links to pages other branches add, not here yet: ${[...pending].sort().join(', ')}`);
 });
 
 test('the README shows the set-up contract: npm install, npm start, npm test', () => {
