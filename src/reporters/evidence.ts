@@ -42,8 +42,20 @@ const KNOWN: Record<string, Known> = {
   retainedFraction: { label: 'share of what load added still held' },
   retainedBytesPerClosedConnection: { label: 'held after the clients left' },
   retainedBytesPerConn: { label: 'held after the clients left', per: 'connection' },
-  bytesPerConnectionRampUp: { label: 'memory per connection during ramp-up', unit: 'bytes' },
+  bytesPerConnectionRampUp: { label: 'memory during ramp-up', unit: 'bytes', per: 'connection' },
   rampUpFitR2: { label: 'fit of that line' },
+  trendFail: { label: 'trend says leak' },
+  retentionFail: { label: 'retention says leak' },
+  rssOnlyGrowth: { label: 'only RSS grows' },
+  bytesExpected: { label: 'owed to slow clients' },
+  bytesReceived: { label: 'read by slow clients' },
+  backlogFraction: { label: 'backlog, share of what was owed' },
+  backlogBytesPerMin: { label: 'backlog growth' },
+  drainedBytes: { label: 'drained at the end' },
+  drainedBytesPerSlowClient: { label: 'drained at the end' },
+  runMs: { label: 'run length' },
+  asleepMs: { label: 'time asleep' },
+  budgetMs: { label: 'recovery budget' },
   memoryShareOfBacklog: { label: 'memory growth as a share of backlog growth' },
   rttP99ControlMs: { label: 'RTT p99, early steady state (control)' },
   rttP99LateMs: { label: 'RTT p99, late steady state' },
@@ -63,7 +75,7 @@ const KNOWN: Record<string, Known> = {
   lowestDipFraction: { label: 'lowest dip (share still open)' },
 };
 
-const WORDS: Record<string, string> = { rtt: 'RTT', conn: 'connection', conns: 'connections', ms: 'ms', p999: 'p99.9' };
+const WORDS: Record<string, string> = { rtt: 'RTT', rss: 'RSS', cpu: 'CPU', seq: 'seq', conn: 'connection', conns: 'connections', p999: 'p99.9' };
 
 /** "retainedBytesPerClosedConnection" → ["retained", "Bytes", "Per", "Closed", "Connection"]. */
 function tokens(key: string): string[] {
@@ -154,6 +166,6 @@ export function evidenceRows(evidence: Record<string, number | string | boolean 
 /** "label value · label value" for one-line places (terminal, Markdown, JUnit). */
 export function evidenceLine(evidence: Record<string, number | string | boolean | null>): string {
   return evidenceRows(evidence)
-    .map((r) => `${r.label} ${r.value}`)
+    .map((r) => `${r.label}: ${r.value}`)
     .join(' · ');
 }

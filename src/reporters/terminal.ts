@@ -56,7 +56,7 @@ function evidenceLines(v: Verdict, indent: string, width = 110): string[] {
   const lines: string[] = [];
   let line = '';
   for (const r of evidenceRows(v.evidence)) {
-    const item = `${r.label} ${r.value}`;
+    const item = `${r.label}: ${r.value}`;
     if (line !== '' && indent.length + line.length + 3 + item.length > width) {
       lines.push(indent + line);
       line = item;

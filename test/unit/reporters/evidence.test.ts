@@ -45,7 +45,7 @@ test('values read in words and units (binary byte units, as the verdict summarie
 });
 
 test('evidenceLine joins label and value pairs', () => {
-  assert.equal(evidenceLine({ slowClients: 20, backlogBytes: 108 * 1024 * 1024 }), 'slow clients 20 · backlog 108.0 MB');
+  assert.equal(evidenceLine({ slowClients: 20, backlogBytes: 108 * 1024 * 1024 }), 'slow clients: 20 · backlog: 108.0 MB');
 });
 
 function withLeakEvidence(): RunSummary {
