@@ -107,6 +107,11 @@ test('every relative link in README, CONTRIBUTING and docs/ points at a file tha
   if (pending.size > 0) t.diagnostic(`links to pages other branches add, not here yet: ${[...pending].sort().join(', ')}`);
 });
 
+test('the README fits on a few screens (at most 200 lines); reference lives in docs/', () => {
+  const lines = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').split('\n').length;
+  assert.ok(lines <= 200, `README.md has ${lines} lines; move reference material to docs/`);
+});
+
 test('the README shows the set-up contract: npm install, npm start, npm test', () => {
   const readme = extracted[0]!.commands.map((c) => c.argv.join(' '));
   for (const cmd of ['npm install', 'npm start', 'npm test']) assert.ok(readme.includes(cmd), `README.md has no "${cmd}" command`);
