@@ -13,6 +13,7 @@ import { registerReportCommand } from './report-command.js';
 import { registerCompareCommand } from './compare-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerWatchCommand } from './watch-command.js';
+import { registerCapacityCommand } from './capacity-command.js';
 
 const debug = process.argv.includes('--debug');
 
@@ -31,6 +32,7 @@ function buildProgram(): Command {
   registerCompareCommand(program);
   registerMergeCommand(program);
   registerWatchCommand(program);
+  registerCapacityCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({
     outputError: (text, write) => write(`soakstorm: ${text.replace(/^error: /, '').trim()}. Run "soakstorm ${cmd.name()} --help" for the options.\n`),
   });

@@ -10,6 +10,8 @@ export interface RunOptions {
   url: string;
   driver: DriverName;
   clients: number;
+  /** Capacity staircase: clients started at t=0; the rest wait for setClients (absent: all). */
+  startClients?: number;
   durationMs: number;
   rampUpMs: number;
   workers: number;
@@ -69,6 +71,7 @@ export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): W
     // Worker k of shard i owns ids i + n·k + n·w·j: the shard's ids dealt over its workers.
     firstId: shard.index + shard.count * workerIndex,
     idStride: shard.count * workerCount,
+    ...(options.startClients !== undefined ? { startClients: options.startClients } : {}),
     mix: options.mix,
     seed: options.seed,
     url: options.url,
