@@ -94,7 +94,9 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
     process.stdout.write(formatSummary(outcome.summary, summaryPath) + '\n');
     ranToEnd = true;
     // A shard that ran to its end exits 0: its share alone is not the run; `merge` judges the whole.
+    // One stopped by --abort-on-fail (its own or its parent's) exits 99, the code Kubernetes fails the Job on.
     if (options.shard && outcome.summary.status === 'completed') return EXIT.OK;
+    if (options.shard && outcome.summary.status === 'aborted' && outcome.summary.stopReason.startsWith('threshold failed')) return EXIT.THRESHOLDS;
     return exitCodeFor(outcome.summary, stopper.request?.signal, options.failOn);
   } finally {
     uninstall();

@@ -76,7 +76,8 @@ function canonical(v: unknown): string {
 export function chooseStart(o: RunOptions, nowMs: number, fallbackMs: number): number {
   if (o.startAtEpochMs === undefined) return fallbackMs;
   const lateMs = nowMs - o.startAtEpochMs;
-  if (lateMs > (o.startGraceMs ?? 0)) {
+  // Past the end of the load phase nothing of the plan is left to run, whatever the grace.
+  if (lateMs > Math.min(o.startGraceMs ?? 0, o.durationMs)) {
     throw new SoakstormError(
       'ERR_START_MISSED',
       `${o.shard ? `shard ${shardLabel(o.shard)}` : 'this run'} is ${(lateMs / 1000).toFixed(1)} s past --start-at ${new Date(o.startAtEpochMs).toISOString()} (grace ${(o.startGraceMs ?? 0) / 1000} s) and refuses to run out of step. Set --start-at further ahead (a minute for Kubernetes) or raise --start-grace.`,

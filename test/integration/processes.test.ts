@@ -32,7 +32,8 @@ test('--processes 2 ends with the same outcome and totals as merging its shards,
     90_000,
   );
   // rtt.p50 < 1 µs cannot hold: the parent sees it fail on the merged ticks and stops both shards.
-  assert.equal(run.code, 99, run.stderr);
+  // Exit 99, or 97 when the shared CI cores saturated the generator (saturation outranks thresholds).
+  assert.ok(run.code === 99 || run.code === 97, `exit ${run.code}: ${run.stderr}`);
   assert.match(run.stderr, /soakstorm: 2 shard processes, t=0 at /);
   assert.match(run.stderr, /\[\d+s\/20s\] /, 'live progress from the merged shards');
   assert.match(run.stdout, /merged 2 shards \(start skew 1\/2 [-+]\d+ ms, 2\/2 [-+]\d+ ms\)/);
@@ -42,6 +43,8 @@ test('--processes 2 ends with the same outcome and totals as merging its shards,
   assert.match(own.stopReason, /^threshold failed: rtt\.p50<1us/);
   assert.ok(own.loadMs < 15_000, `stopped early (load ${own.loadMs} ms)`);
   assert.equal(own.totals.clients, 20);
+  const saturated = own.generator.saturated || own.verdicts.some((v) => v.id === 'generator-saturated' && v.status === 'fail');
+  assert.equal(run.code, saturated ? 97 : 99);
 
   const merged = await runCli(['merge', join(runDir, 'shards'), '--out', join(out, 'again')]);
   assert.equal(merged.code, run.code, merged.stderr);

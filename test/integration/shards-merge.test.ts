@@ -58,9 +58,10 @@ let shardDirs: string[] = [];
 
 test('three shards merged equal one process running the same plan, in every timing-free count and histogram total', async () => {
   const out = tempResults();
-  const startAt = Date.now() + 4000;
+  // Booting three processes on a busy CI box can take seconds: start well ahead, refuse lateness.
+  const startAt = Date.now() + 8000;
   const shards = await Promise.all(
-    [1, 2, 3].map((i) => runCli(['run', ...planArgs(), '--workers', '1', '--shard', `${i}/3`, '--start-at', String(startAt), '--out', join(out, 'shards')], 90_000)),
+    [1, 2, 3].map((i) => runCli(['run', ...planArgs(), '--workers', '1', '--shard', `${i}/3`, '--start-at', String(startAt), '--start-grace', '1s', '--out', join(out, 'shards')], 90_000)),
   );
   shards.forEach((r, i) => assert.equal(r.code, 0, `shard ${i + 1}: ${r.stderr}`));
   const bySuffix = (d: string): string => /shard-\d+of\d+$/.exec(d)![0];
