@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { SoakstormError, SoakstormOptionErrors } from '../errors.js';
 import { parseMix } from '../scenarios/mix.js';
+import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import type { RunOptions } from '../coordinator/plan.js';
 import { DRIVERS, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
@@ -146,6 +147,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     reconnectBaseMs: get('reconnectBase', parseDurationMs, 500),
     reconnectCapMs: get('reconnectCap', parseDurationMs, 30000),
     reconnectMaxTries: get('reconnectMaxTries', (s) => parseInteger(s, 1), 5),
+    idleSendEveryMs: 0,
   };
   const { url: wireUrl, driver } = url === undefined ? { url: '', driver: 'ws' as const } : splitScheme(url, String(value('protocol') ?? ''), problems);
   const options: RunOptions = {
@@ -162,12 +164,18 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     timeoutMs: get('timeout', parseDurationMs, 10000),
     connectTimeoutMs: get('connectTimeout', parseDurationMs, 10000),
     drainMs: get('drain', parseDurationMs, 2000),
-    mix: get('mix', parseMix, [100, 0, 0, 0]),
+    mix: get('mix', parseMix, [100, 0, 0, 0, 0]),
     headers,
     sessionMinMs,
     sessionMaxMs,
     localAddresses: get('localAddress', parseAddressList, [] as string[]),
     recordAttempts: flags['recordAttempts'] === true,
+    // The built-in lab (no URL) speaks soakstorm's subscribe; a foreign server gets nothing unasked.
+    subscribeMessage: url === undefined ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,
+    maxMessageBytes: 16 * 1024 * 1024,
+    tlsInsecure: false,
+    caPem: null,
+    redactHeaders: [],
     profile,
     memorySource,
     baselineMs: get('baseline', parseDurationMs, memorySource || url === undefined ? 5000 : 0),
