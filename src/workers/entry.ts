@@ -3,12 +3,15 @@
 // Never writes files or prints. Loaded by coordinator/pool.ts.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, StopMessage, WorkerFinal, WorkerTask } from '../protocol.js';
-import { Recorder } from './recorder.js';
-import { Scheduler } from './schedule.js';
-import type { WorkerContext } from './context.js';
-import type { SimClient } from './sim-client.js';
-import { createClient } from './client-factory.js';
+import { Recorder } from './client/recorder.js';
+import { Scheduler } from './client/schedule.js';
+import type { WorkerContext } from './client/context.js';
+import { Client } from './client/client.js';
+import { ringSizeFor } from './client/requests.js';
+import { PROFILE_TABLE } from './profiles/index.js';
+import { createTransport } from './transports/index.js';
 import { profileOf } from '../scenarios/mix.js';
+import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
 
 const CLOSE_WAIT_MS = 3000;
@@ -71,13 +74,17 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     endPerfMs: startPerfMs + plan.durationMs,
     scratch: Buffer.alloc(Math.max(SCRATCH_BYTES, plan.profile.payloadBytes)),
     stopping: false,
+    subscribeRateKnown: plan.subscribeMessage === labSubscribeMessage(plan.profile.pushRate, plan.profile.pushBytes),
+    ringSize: ringSizeFor(plan.profile.ratePerSec, plan.timeoutMs),
     stormsReported: 0,
     toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
-  const clients: SimClient[] = [];
+  const clients: Client<unknown>[] = [];
   for (let id = plan.workerIndex; id < plan.clientCount; id += plan.workerCount) {
     const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
-    const client = createClient(id, p, ctx, new Rng(mixSeed(plan.seed, id + 1)));
+    const profile = PROFILE_TABLE[p];
+    if (profile === undefined) throw new Error(`profile index ${p} has no behaviour`);
+    const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => createTransport(plan, id, p, recorder, sink));
     clients.push(client);
     scheduler.at(client, startPerfMs + (plan.rampUpMs * id) / Math.max(1, plan.clientCount));
   }
@@ -117,8 +124,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   ctx.stopping = true;
   scheduler.stop();
   await drain(clients, stop.drainMs);
-  for (const c of clients) c.beginStop?.();
-  await waitUntil(() => clients.every((c) => c.isSettled?.(performance.now()) ?? true), SETTLE_MAX_MS);
+  for (const c of clients) c.beginStop();
+  await waitUntil(() => clients.every((c) => c.isSettled(performance.now())), SETTLE_MAX_MS);
   for (const c of clients) c.stop();
   await waitUntil(() => clients.every((c) => c.isIdle()), CLOSE_WAIT_MS);
   for (const c of clients) c.kill();
@@ -132,9 +139,23 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   return { workerIndex: plan.workerIndex, lastSeq: last.seq, totals: Float64Array.from(recorder.counters) };
 }
 
-/** Waits until no client has an unanswered request, or `drainMs` passes. */
-async function drain(clients: SimClient[], drainMs: number): Promise<void> {
-  await waitUntil(() => clients.every((c) => !c.hasOutstanding()), drainMs);
+/**
+ * Waits until no client has an unanswered request, or `drainMs` passes. --timeout holds here too:
+ * a request unanswered at its deadline is failed then, at its age; what is left when the drain
+ * ends is failed at that moment, not later at the close.
+ */
+async function drain(clients: Client<unknown>[], drainMs: number): Promise<void> {
+  await waitUntil(() => {
+    const nowMs = performance.now();
+    let outstanding = false;
+    for (const c of clients) {
+      c.expire(nowMs);
+      if (c.hasOutstanding()) outstanding = true;
+    }
+    return !outstanding;
+  }, drainMs);
+  const nowMs = performance.now();
+  for (const c of clients) c.failOutstanding(nowMs);
 }
 
 async function waitUntil(done: () => boolean, maxMs: number): Promise<void> {

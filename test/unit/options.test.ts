@@ -21,7 +21,7 @@ test('precedence: defaults < config file < SOAKSTORM_* env < flags', () => {
   const { options } = resolveRunOptions(URL, { config: file, rampUp: '3s' }, env, 'id');
   assert.equal(options.durationMs, 30_000, 'default');
   assert.equal(options.clients, 300, 'config over default');
-  assert.deepEqual(options.mix, [50, 50, 0, 0], 'config over default');
+  assert.deepEqual(options.mix, [50, 50, 0, 0, 0], 'config over default');
   assert.equal(options.profile.ratePerSec, 6, 'env over config');
   assert.equal(options.rampUpMs, 3000, 'flag over env and config');
 });

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../../src/lab/server.js';
 import { runSoak } from '../../../src/coordinator/run.js';
-import { testRunOptions } from '../../helpers/run-options.js';
+import { labRunOptions, testRunOptions } from '../../helpers/run-options.js';
 
 test('--session-length churns sessions with normal closes while the population stays connected', async () => {
   const lab = await startLab({ heartbeatMs: 0 });
   try {
-    const options = testRunOptions(lab.wsUrl, { clients: 50, workers: 1, durationMs: 3000, rampUpMs: 0, sessionMinMs: 400, sessionMaxMs: 800 });
+    const options = labRunOptions(lab.wsUrl, { clients: 50, workers: 1, durationMs: 3000, rampUpMs: 0, sessionMinMs: 400, sessionMaxMs: 800 });
     const out = await runSoak(options);
     const c = out.summary.totals.counters;
     assert.ok(c.sessions_ended >= 100, `sessions ended ${c.sessions_ended}`);

@@ -2,8 +2,8 @@
 // counters living in the worker's SharedArrayBuffer; snapshot-and-reset once per interval.
 // Hot-path invariants: allocate per connection, never per message; no logging; no events;
 // time from performance.now(); record in place; counters in typed arrays by slot.
-import { HISTOGRAMS, PROFILES, COUNTER, COUNTERS_LENGTH, scalarIndex, type EncodedHistograms, type HistogramName, type IntervalMessage, type RunEvent, type TextSample, type ProfileName } from '../protocol.js';
-import { createHistogram, encodeHistogram, recordClamped, type Histogram } from '../metrics/histogram.js';
+import { HISTOGRAMS, PROFILES, COUNTER, COUNTERS_LENGTH, scalarIndex, type EncodedHistograms, type HistogramName, type IntervalMessage, type RunEvent, type TextSample, type ProfileName } from '../../protocol.js';
+import { createHistogram, encodeHistogram, recordClamped, type Histogram } from '../../metrics/histogram.js';
 
 const MAX_SAMPLES_PER_INTERVAL = 20;
 const MAX_SAMPLE_CHARS = 200;

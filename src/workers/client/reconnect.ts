@@ -1,0 +1,48 @@
+// Reconnect decisions by close code and handshake status (DESIGN.md "Clients and profiles"):
+// 1000 no reconnect; 1001 polite delay; 1006/1011/1013 backoff; 1008, 4xxx, 401/403, a wrong SSE
+// content-type are deterministic failures: stop after N identical ones and record a
+// reconnect-loop finding instead of hammering.
+import type { ProfileOptions } from '../../protocol.js';
+import type { Rng } from '../../scenarios/random.js';
+import { END } from '../transports/transport.js';
+
+/** Delay before a polite reconnect after 1001 (going away): the server asked for room. */
+const GOING_AWAY_DELAY_MS = 5000;
+
+/** True when the same failure will happen again on retry, so retrying forever is a loop. */
+export function isDeterministic(kind: number, code: number): boolean {
+  if (kind === END.CONTENT_TYPE) return true;
+  if (kind === END.HANDSHAKE_STATUS) return code === 400 || code === 401 || code === 403 || code === 404 || code === 426;
+  if (kind === END.CLOSE) return code === 1008 || code === 1003 || code === 1007 || (code >= 4000 && code <= 4999);
+  return false;
+}
+
+/**
+ * Delay in ms before reconnect attempt number `attempt` (0-based), or -1 for "do not reconnect".
+ * `baseMs` replaces --reconnect-base (an SSE retry: hint) in the policy's shape.
+ * Full jitter follows the AWS architecture blog "Exponential Backoff And Jitter" (2015).
+ */
+export function reconnectDelayMs(kind: number, code: number, attempt: number, opts: ProfileOptions, baseMs: number, rng: Rng): number {
+  if (kind === END.NO_RETRY) return -1;
+  if (kind === END.CLOSE && code === 1000) return -1;
+  if (opts.reconnect === 'none') return -1;
+  if (kind === END.CLOSE && code === 1001) return GOING_AWAY_DELAY_MS * (0.5 + rng.next());
+  return backoffMs(attempt, opts, baseMs, rng);
+}
+
+/** The policy's backoff for attempt number `attempt` (0-based) from `baseMs`. */
+export function backoffMs(attempt: number, opts: ProfileOptions, baseMs: number, rng: Rng): number {
+  const exp = Math.min(opts.reconnectCapMs, baseMs * 2 ** Math.min(attempt, 30));
+  switch (opts.reconnect) {
+    case 'immediate':
+      return 0;
+    case 'fixed':
+      return baseMs;
+    case 'exp':
+      return exp;
+    case 'exp-jitter':
+      return rng.next() * exp;
+    case 'none':
+      return -1;
+  }
+}
