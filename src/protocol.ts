@@ -10,6 +10,17 @@ export type ProfileName = (typeof PROFILES)[number];
 export const DRIVERS = ['ws', 'sse', 'ndjson'] as const;
 export type DriverName = (typeof DRIVERS)[number];
 
+/**
+ * What each wire protocol can do; profiles read these (through their transport), never the
+ * protocol's name. On a transport that cannot send, fast and storm only read; sleepy stops
+ * reading where there is no ping to leave unanswered; idle cannot keep alive (--idle-send-every).
+ */
+export const DRIVER_CAPS: Record<DriverName, { readonly canSend: boolean; readonly canPing: boolean }> = {
+  ws: { canSend: true, canPing: true },
+  sse: { canSend: false, canPing: false },
+  ndjson: { canSend: false, canPing: false },
+};
+
 /** How a WebSocket client measures round trips. */
 export type RttMode = 'ping' | 'echo';
 

@@ -1,7 +1,7 @@
 // The transport for a plan's wire protocol; nothing above this file names a protocol.
-import type { DriverName, WorkerPlan } from '../../protocol.js';
+import type { WorkerPlan } from '../../protocol.js';
 import { StreamTransport } from './stream.js';
-import type { Transport, TransportCaps, TransportMeter, TransportSink } from './transport.js';
+import type { Transport, TransportMeter, TransportSink } from './transport.js';
 import { WsTransport } from './ws.js';
 
 /** A new transport for client `id` of profile index `p`, reporting to `sink`. */
@@ -26,9 +26,3 @@ export function createTransport(plan: WorkerPlan, id: number, p: number, meter: 
   }
 }
 
-/** What each wire protocol can do (the profiles' fallbacks follow from these). */
-export const DRIVER_CAPS: Record<DriverName, Pick<TransportCaps, 'canSend' | 'canPing'>> = {
-  ws: { canSend: true, canPing: true },
-  sse: { canSend: false, canPing: false },
-  ndjson: { canSend: false, canPing: false },
-};

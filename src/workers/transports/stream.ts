@@ -4,7 +4,7 @@
 // same read as the previous one, parse errors, and why a stream broke (reset → ECONNRESET/EPIPE,
 // timeout → ETIMEDOUT, other codes by streamErrorCode). A clean server end and our own aborts are
 // no error. Hot-path invariants: no allocation per event, no closures, no logging, counters by slot.
-import { COUNTER, HISTOGRAMS, errorIndex, statusIndex, type ProfileOptions } from '../../protocol.js';
+import { COUNTER, DRIVER_CAPS, HISTOGRAMS, errorIndex, statusIndex, type ProfileOptions } from '../../protocol.js';
 import { errorSlot, statusSlot } from '../../metrics/close-codes.js';
 import { escapeSample } from '../parsers/sample-text.js';
 import { HttpStream, streamErrorCode, type HttpStreamHandlers, type ResponseHeaders, type StreamEndReason, type StreamFormat, type StreamParseError } from './http-stream.js';
@@ -16,8 +16,8 @@ const EVENT_STREAM = /^\s*text\/event-stream\s*(;|,|$)/i;
 const UNEXPECTED_RESPONSE = errorSlot('UNEXPECTED_RESPONSE');
 const H_TTFB = HISTOGRAMS.indexOf('ttfb');
 const H_FIRST_EVENT = HISTOGRAMS.indexOf('firstEvent');
-const CAPS_KNOWN: TransportCaps = { canSend: false, canPing: false, subscribedByRequest: true };
-const CAPS_FOREIGN: TransportCaps = { canSend: false, canPing: false, subscribedByRequest: false };
+const CAPS_KNOWN: TransportCaps = { ...DRIVER_CAPS.sse, subscribedByRequest: true };
+const CAPS_FOREIGN: TransportCaps = { ...DRIVER_CAPS.sse, subscribedByRequest: false };
 
 /**
  * The stream URL a client subscribes to: the plan URL plus `rate` and `size` from the push options

@@ -4,12 +4,12 @@
 // close codes with who closed, protocol errors. Hot-path invariants: no allocation per message,
 // no logging, counters by slot, time from performance.now().
 import WebSocket from 'ws';
-import { CLOSED_BY, COUNTER, closeIndex, errorIndex, statusIndex } from '../../protocol.js';
+import { CLOSED_BY, COUNTER, DRIVER_CAPS, closeIndex, errorIndex, statusIndex } from '../../protocol.js';
 import { closeSlot, statusSlot } from '../../metrics/close-codes.js';
 import { END, type EndInfo, type Transport, type TransportCaps, type TransportSetup, type TransportSink } from './transport.js';
 import { UNEXPECTED_RESPONSE_SLOT, classifyWsError, handshakeStatus, protocolCloseCode } from './ws-errors.js';
 
-const CAPS: TransportCaps = { canSend: true, canPing: true, subscribedByRequest: false };
+const CAPS: TransportCaps = { ...DRIVER_CAPS.ws, subscribedByRequest: false };
 const BY_CLIENT = CLOSED_BY.indexOf('client');
 const BY_SERVER = CLOSED_BY.indexOf('server');
 const BY_ABNORMAL = CLOSED_BY.indexOf('abnormal');

@@ -105,3 +105,17 @@ for (const t of TRANSPORTS) {
     });
   }
 }
+
+test('idle with --idle-send-every keeps its connection alive with one small message per period', async () => {
+  const lab = await startLab({ heartbeatMs: 0 });
+  try {
+    const mix = PROFILES.map((p) => (p === 'idle' ? 100 : 0));
+    const options = labRunOptions(lab.wsUrl, { clients: CLIENTS, workers: 1, rampUpMs: 0, durationMs: 1500, drainMs: 0, mix, profile: { idleSendEveryMs: 200 } });
+    const c = (await runSoak(options)).summary.totals.counters;
+    // 1.5 s / 200 ms = 7 per client; a busy scheduler may be a step late on each end.
+    assert.ok(c.msgs_sent >= CLIENTS * 5 && c.msgs_sent <= CLIENTS * 7, `sent ${c.msgs_sent}`);
+    assert.equal(c.rtt_samples + c.rtt_failed, 0, 'keep-alives are not timed requests');
+  } finally {
+    await lab.close();
+  }
+});
