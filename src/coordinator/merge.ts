@@ -13,9 +13,29 @@ import type { CounterKey, ProfileMetrics } from '../metrics/result.js';
 export type HistogramGrid = Histogram[][];
 const ALL = PROFILES.length;
 
-/** A new grid of empty histograms: [metric][profile | ALL]. */
+/**
+ * A new grid [metric][profile | ALL] whose cells all start as one shared empty histogram, replaced
+ * by a real one at the first snapshot added: most metric × profile pairs of a run stay empty, and
+ * each real histogram costs ~95 KB. Only addHistograms writes into a grid.
+ */
 export function createGrid(): HistogramGrid {
-  return HISTOGRAMS.map(() => Array.from({ length: PROFILES.length + 1 }, () => createHistogram()));
+  const empty = createHistogram();
+  SHARED_EMPTY.add(empty);
+  return HISTOGRAMS.map(() => Array.from({ length: PROFILES.length + 1 }, () => empty));
+}
+
+/** Placeholders no snapshot may be added into. */
+const SHARED_EMPTY = new WeakSet<Histogram>();
+
+/** The cell's own histogram, made on first use (cells start as the grid's shared empty one). */
+function cell(grid: HistogramGrid, h: number, col: number): Histogram {
+  const row = grid[h]!;
+  let hist = row[col]!;
+  if (SHARED_EMPTY.has(hist)) {
+    hist = createHistogram();
+    row[col] = hist;
+  }
+  return hist;
 }
 
 /** Adds an interval's encoded histograms into `grid` (each profile and the 'all' column). */
@@ -25,8 +45,8 @@ export function addHistograms(grid: HistogramGrid, msg: IntervalMessage): void {
     for (let p = 0; p < PROFILES.length; p++) {
       const e = encoded[p] ?? '';
       if (e === '') continue;
-      addEncoded(grid[h]![p]!, e);
-      addEncoded(grid[h]![ALL]!, e);
+      addEncoded(cell(grid, h, p), e);
+      addEncoded(cell(grid, h, ALL), e);
     }
   }
 }

@@ -9,7 +9,7 @@ import type { WorkerContext } from './client/context.js';
 import { Client } from './client/client.js';
 import { ringSizeFor } from './client/requests.js';
 import { PROFILE_TABLE } from './profiles/index.js';
-import { createTransport } from './transports/index.js';
+import { TransportFactory } from './transports/index.js';
 import { profileOf } from '../scenarios/mix.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
@@ -79,12 +79,13 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     stormsReported: 0,
     toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
+  const transports = new TransportFactory(plan, recorder);
   const clients: Client<unknown>[] = [];
   for (let id = plan.workerIndex; id < plan.clientCount; id += plan.workerCount) {
     const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
     const profile = PROFILE_TABLE[p];
     if (profile === undefined) throw new Error(`profile index ${p} has no behaviour`);
-    const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => createTransport(plan, id, p, recorder, sink));
+    const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => transports.create(id, p, sink));
     clients.push(client);
     scheduler.at(client, startPerfMs + (plan.rampUpMs * id) / Math.max(1, plan.clientCount));
   }

@@ -67,7 +67,9 @@ test('an idle timeout in the path (cut after T of silence, no close frame, no pi
     assert.equal(c.cut_after_ping, 0);
     const silence = s.profiles.idle!.latency.silence;
     assert.equal(silence.count, 3);
-    assert.ok(silence.minMs >= 350 && silence.maxMs < 1000, `silence ${silence.minMs}..${silence.maxMs} ms after a 400 ms idle timer`);
+    // The client sees the open and the cut through its own event loop: on a busy machine either can
+    // be late by a few hundred ms, so the window is wide; a cut at a fixed age of 400 ms is what it shows.
+    assert.ok(silence.minMs >= 200 && silence.maxMs < 1500, `silence ${silence.minMs}..${silence.maxMs} ms after a 400 ms idle timer`);
   } finally {
     await srv.close();
   }

@@ -30,13 +30,14 @@ export function subscriptionUrl(url: string, opts: ProfileOptions): { url: strin
 }
 
 type S = HttpStream<StreamTransport>;
+/** Filled before every sink.onTransportEnd and read synchronously there: one per worker. */
+const END_INFO: EndInfo = { opened: false, kind: END.NETWORK, code: 0, protocolError: false, what: '' };
 
 /** One client's SSE or NDJSON stream. */
 export class StreamTransport implements Transport {
   readonly caps: TransportCaps;
   readonly stream: S;
   readonly format: StreamFormat;
-  readonly #end: EndInfo = { opened: false, kind: END.NETWORK, code: 0, protocolError: false, what: '' };
   #opened = false;
   #chunkNo = 0;
   #lastEventChunk = -1;
@@ -166,7 +167,7 @@ export class StreamTransport implements Transport {
   }
 
   onEnd(s: S, reason: StreamEndReason, code: string, statusCode: number): void {
-    const end = this.#end;
+    const end = END_INFO;
     end.opened = this.#opened;
     end.kind = END.NETWORK;
     end.code = 0;

@@ -17,8 +17,21 @@ const OWNER = Symbol('soakstorm.transport');
 type OwnedWebSocket = WebSocket & { [OWNER]: WsTransport };
 const own = (ws: WebSocket): WsTransport => (ws as OwnedWebSocket)[OWNER];
 
-/** WebSocket options fixed for a client's life (one object per client, not per attempt). */
-function wsOptions(s: TransportSetup): WebSocket.ClientOptions {
+/** WebSocket options per setup and pong mode, shared by every client with the same setup. */
+const OPTIONS = new WeakMap<TransportSetup, [auto: WebSocket.ClientOptions, manual: WebSocket.ClientOptions]>();
+/** Filled before every sink.onTransportEnd and read synchronously there: one per worker. */
+const END_INFO: EndInfo = { opened: false, kind: END.NETWORK, code: 0, protocolError: false, what: '' };
+
+function optionsFor(s: TransportSetup, manualPong: boolean): WebSocket.ClientOptions {
+  let pair = OPTIONS.get(s);
+  if (pair === undefined) {
+    pair = [wsOptions(s, true), wsOptions(s, false)];
+    OPTIONS.set(s, pair);
+  }
+  return pair[manualPong ? 1 : 0];
+}
+
+function wsOptions(s: TransportSetup, autoPong: boolean): WebSocket.ClientOptions {
   const o: WebSocket.ClientOptions = {
     perMessageDeflate: false,
     handshakeTimeout: s.connectTimeoutMs,
@@ -27,6 +40,7 @@ function wsOptions(s: TransportSetup): WebSocket.ClientOptions {
     localAddress: s.localAddress,
     // A hostile server's oversized message ends in a 1009 close instead of the generator's memory.
     maxPayload: s.maxMessageBytes,
+    autoPong,
   };
   if (s.tlsInsecure) o.rejectUnauthorized = false;
   if (s.caPem !== null) o.ca = s.caPem;
@@ -42,15 +56,14 @@ export class WsTransport implements Transport {
   #ours = false;
   #lastStatus = 0;
   #protocolCode = 0;
-  readonly #end: EndInfo = { opened: false, kind: END.NETWORK, code: 0, protocolError: false, what: '' };
-  readonly #options: WebSocket.ClientOptions;
+  #options: WebSocket.ClientOptions;
   #attemptStartMs = 0;
 
   constructor(
     readonly setup: TransportSetup,
     readonly sink: TransportSink,
   ) {
-    this.#options = wsOptions(setup);
+    this.#options = optionsFor(setup, false);
   }
 
   get active(): boolean {
@@ -94,7 +107,7 @@ export class WsTransport implements Transport {
     this.#ws!.pong(data);
   }
   setManualPong(manual: boolean): void {
-    this.#options.autoPong = !manual;
+    this.#options = optionsFor(this.setup, manual);
   }
   pause(): void {
     this.#ws?.pause();
@@ -150,7 +163,7 @@ export class WsTransport implements Transport {
     ws.on('error', noop);
     this.#ws = null;
     const { meter, p } = this.setup;
-    const end = this.#end;
+    const end = END_INFO;
     end.opened = this.#opened;
     end.protocolError = this.#protocolCode !== 0;
     end.what = '';
