@@ -58,6 +58,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'slowReadRate', flags: '--slow-read-rate <bytes/s>', help: 'slow profile: bytes read per second', default: '16KB' },
   { key: 'pushRate', flags: '--push-rate <n>', help: 'slow/sleepy: server pushes per second asked for', default: '20' },
   { key: 'pushSize', flags: '--push-size <bytes>', help: 'slow/sleepy: bytes per push asked for', default: '1KB' },
+  { key: 'subscribe', flags: '--subscribe <message>', help: "slow/sleepy: text sent once per connection to ask for pushes (built-in lab: its own subscribe; any other server: nothing unless given)", default: '' },
+  { key: 'idleSendEvery', flags: '--idle-send-every <time>', help: 'idle: send one small message this often (default: never; WebSocket only)', default: '' },
   { key: 'awake', flags: '--awake <time>', help: 'sleepy: awake span', default: '20s' },
   { key: 'asleep', flags: '--asleep <time>', help: 'sleepy: asleep span (no reads, no pongs)', default: '40s' },
   { key: 'sleepJitter', flags: '--sleep-jitter <pct>', help: 'sleepy: ± jitter of both spans', default: '20' },
@@ -152,7 +154,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     reconnectBaseMs: get('reconnectBase', parseDurationMs, 500),
     reconnectCapMs: get('reconnectCap', parseDurationMs, 30000),
     reconnectMaxTries: get('reconnectMaxTries', (s) => parseInteger(s, 1), 5),
-    idleSendEveryMs: 0,
+    idleSendEveryMs: get('idleSendEvery', parseDurationMs, 0),
   };
   const { url: wireUrl, driver } = url === undefined ? { url: '', driver: 'ws' as const } : splitScheme(url, String(value('protocol') ?? ''), problems);
   const options: RunOptions = {
@@ -176,7 +178,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     localAddresses: get('localAddress', parseAddressList, [] as string[]),
     recordAttempts: flags['recordAttempts'] === true,
     // The built-in lab (no URL) speaks soakstorm's subscribe; a foreign server gets nothing unasked.
-    subscribeMessage: url === undefined ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,
+    subscribeMessage: get('subscribe', (s) => s, url === undefined ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null),
     maxMessageBytes: 16 * 1024 * 1024,
     tlsInsecure: false,
     caPem: null,
