@@ -42,7 +42,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'payload', flags: '--payload <bytes>', help: 'fast profile: bytes per message (min 24: seq + timestamps)', default: '64' },
   { key: 'rtt', flags: '--rtt <mode>', help: 'round-trip measurement: echo (message echoed back) or ping (WebSocket ping frames)', default: 'echo' },
   { key: 'protocol', flags: '--protocol <name>', help: 'wire protocol when the URL scheme does not say: ws, sse, ndjson (sse+http:// and ndjson+http:// also work)', default: '' },
-  { key: 'mix', flags: '--mix <spec>', help: 'profile percentages, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
+  { key: 'mix', flags: '--mix <spec>', help: 'profile percentages over fast, slow, sleepy, storm, idle, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
   { key: 'seed', flags: '--seed <n>', help: 'seed for profile assignment and jitter (same seed, same run)', default: '1' },
   { key: 'out', flags: '-o, --out <dir>', help: 'results folder (a sub-folder per run)', default: 'results' },
   { key: 'timeout', flags: '--timeout <time>', help: 'a request unanswered this long is recorded as failed at this latency', default: '10s' },
