@@ -6,6 +6,7 @@ import { evaluateVerdicts, verdictInputFromRun, type VerdictFn } from '../metric
 import { burstinessVerdict } from '../metrics/verdicts/burstiness.js';
 import { evaluateThresholds, parseThresholds, sourceFromSummary, type ThresholdSource } from '../metrics/thresholds.js';
 import { profileCounts } from '../scenarios/mix.js';
+import { availabilityOf } from '../metrics/availability.js';
 import { ALL_COLUMN, profileMetrics } from './merge.js';
 import type { RunOptions } from './plan.js';
 import type { TickMerger } from './ticks.js';
@@ -14,8 +15,9 @@ import type { ServerMemoryRecord } from './memory-sampling.js';
 /** Verdicts beyond the built-in set: burstiness of HTTP streams. */
 const EXTRA_VERDICTS: readonly VerdictFn[] = [burstinessVerdict];
 
-/** Fills summary.verdicts and summary.thresholds in place. */
-export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options: RunOptions, server: ServerMemoryRecord | null, runMs: number): void {
+/** Fills summary.availability, summary.verdicts and summary.thresholds in place (the exit code is outcome.ts's judgeRun). */
+export function evaluateRun(summary: RunSummary, timeline: TimelinePoint[], options: RunOptions, server: ServerMemoryRecord | null, runMs: number): void {
+  summary.availability = availabilityOf(timeline, summary.totals);
   const input = verdictInputFromRun({
     summary,
     timeline,

@@ -23,11 +23,11 @@ export class TickMerger {
   readonly grid: HistogramGrid = createGrid();
   readonly samples: TextSample[] = [];
   readonly events: RunEvent[] = [];
-  /** Highest per-worker event-loop p99 and max seen, and per-tick maxima in steady state. */
+  /** Highest per-worker event-loop p99 and max seen, and per-tick maxima under load (ramp-up, steady). */
   eventLoopP99MaxMs = 0;
   eventLoopMaxMs = 0;
   utilizationMax = 0;
-  readonly steadyLoopP99Ms: number[] = [];
+  readonly loadLoopP99Ms: number[] = [];
   readonly attemptTimesMs: number[] = [];
   readonly #pending = new Map<number, TickAccumulator>();
   #nextSeq = 0;
@@ -91,7 +91,6 @@ export class TickMerger {
     const c = acc.counters;
     const tMs = acc.t1Ms - this.startAtEpochMs;
     const phase = this.phaseAt(tMs);
-    if (phase === 'steady') this.steadyLoopP99Ms.push(acc.elP99Ms);
     const openByProfile: TimelinePoint['openByProfile'] = {};
     PROFILES.forEach((name, p) => {
       const open = this.counters[scalarIndex(p, COUNTER.OPEN_NOW)]!;
@@ -123,6 +122,8 @@ export class TickMerger {
       openByProfile,
       eventLoopP99Ms: Math.round(acc.elP99Ms * 1000) / 1000,
     };
+    // The same rounded figure the timeline holds, so the saturation rule sees identical input here and in the verdict.
+    if (phase === 'ramp-up' || phase === 'steady') this.loadLoopP99Ms.push(point.eventLoopP99Ms);
     acc.rtt.destroy();
     acc.lag.destroy();
     return point;

@@ -5,7 +5,7 @@ import type { HistogramName, ProfileName } from '../protocol.js';
 import { SoakstormError, SoakstormOptionErrors } from '../errors.js';
 import { decodeHistogram, percentileMs } from './histogram.js';
 import type { Histogram } from './histogram.js';
-import type { ProfileMetrics, RunSummary, ThresholdResult, Verdict, VerdictId } from './result.js';
+import type { Availability, ProfileMetrics, RunSummary, ThresholdResult, Verdict, VerdictId } from './result.js';
 
 /** Comparison operators, longest first so "<=" wins over "<". */
 const OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;
@@ -21,6 +21,7 @@ type MetricRef =
   | { kind: 'hist'; name: HistogramName; stat: 'p' | 'min' | 'max' | 'mean' | 'count'; p: number }
   | { kind: 'counted'; family: Family; key: string; as: 'count' | 'rate' | 'auto' }
   | { kind: 'slope' }
+  | { kind: 'availability' }
   | { kind: 'verdict'; id: VerdictId };
 
 /** A parsed threshold; `limit` is in the metric's base unit (ms, count, fraction, bytes/min). */
@@ -54,12 +55,14 @@ export interface ThresholdSource {
   /** The cumulative µs histogram, when available (needed for percentiles beyond p50/p90/p99/p99.9). */
   histogram(scope: ThresholdScope, name: HistogramName): Histogram | undefined;
   verdict(id: VerdictId): Verdict | undefined;
+  /** The run's availability figures (end of run only; absent mid-run, which reads as no data). */
+  availability?(): Availability | undefined;
 }
 
-const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated'];
+const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated', 'availability'];
 const HIST_ALIASES: Record<string, HistogramName> = { rtt_raw: 'rttRaw', send_lateness: 'sendLateness' };
 const FAMILIES: Record<string, Family> = { closes: 'closes', errors: 'errors', drops: 'drops', gaps: 'drops', reorders: 'reorders', duplicates: 'duplicates', connections: 'failed' };
-const KNOWN = `${HISTOGRAMS.join(', ')}, closes, errors, drops, reorders, duplicates, connections.failed, server.memory.slope, verdict.<id>`;
+const KNOWN = `${HISTOGRAMS.join(', ')}, closes, errors, drops, reorders, duplicates, connections.failed, availability, server.memory.slope, verdict.<id>`;
 const UNIT_HELP: Record<Dimension, string> = {
   duration: 'a duration: use us, ms, s or m',
   count: 'a count: write a plain number',
@@ -88,7 +91,7 @@ export function parseThreshold(expression: string): Threshold {
     path = path.slice(1);
   }
   const ref = resolveMetric(path, fail);
-  if (scope !== 'all' && (ref.kind === 'slope' || ref.kind === 'verdict')) fail(`"${lhs.split('.').slice(1).join('.')}" has no per-profile value (drop the "${scope}." prefix)`);
+  if (scope !== 'all' && (ref.kind === 'slope' || ref.kind === 'verdict' || ref.kind === 'availability')) fail(`"${lhs.split('.').slice(1).join('.')}" has no per-profile value (drop the "${scope}." prefix)`);
   if (ref.kind === 'verdict') {
     if (op !== '==' && op !== '!=') fail(`verdicts compare with == or != (got "${op}")`);
     if (rhs !== 'pass' && rhs !== 'fail' && rhs !== 'inconclusive') fail(`expected pass, fail or inconclusive after "${op}"`);
@@ -98,7 +101,7 @@ export function parseThreshold(expression: string): Threshold {
   const [, num, unit = ''] = m;
   const value = Number(num);
   if (ref.kind === 'counted') ref.as = ref.as === 'rate' || (ref.as === 'auto' && unit === '%') ? 'rate' : 'count';
-  const dimension: Dimension = ref.kind === 'slope' ? 'bytes-per-min' : ref.kind === 'hist' ? (ref.stat === 'count' ? 'count' : 'duration') : ref.as === 'rate' ? 'ratio' : 'count';
+  const dimension: Dimension = ref.kind === 'availability' ? 'ratio' : ref.kind === 'slope' ? 'bytes-per-min' : ref.kind === 'hist' ? (ref.stat === 'count' ? 'count' : 'duration') : ref.as === 'rate' ? 'ratio' : 'count';
   const scale = unitScale(dimension, unit);
   const help = ref.kind === 'counted' && dimension === 'count' ? 'a count: write a plain number, or a share with %' : UNIT_HELP[dimension];
   if (scale === undefined) fail(`unit "${unit}" does not fit ${lhs} (${help})`);
@@ -142,6 +145,8 @@ function resolveMetric(path: string[], fail: (reason: string) => never): MetricR
     return { kind: 'verdict', id: second as VerdictId };
   }
   if (name === 'server.memory.slope') return { kind: 'slope' };
+  // Share of load seconds with a connection open (metrics/availability.ts), e.g. availability>=99%.
+  if (name === 'availability') return { kind: 'availability' };
   const hist = HIST_ALIASES[head] ?? (HISTOGRAMS as readonly string[]).find((h) => h === head);
   if (hist !== undefined) {
     const stat = path.slice(1).join('.');
@@ -205,6 +210,7 @@ export function sourceFromSummary(summary: RunSummary): ThresholdSource {
       return cache.get(k);
     },
     verdict: (id) => summary.verdicts.find((v) => v.id === id),
+    availability: () => summary.availability,
   };
 }
 
@@ -256,6 +262,7 @@ function readBase(t: Threshold, source: ThresholdSource): number | null {
     const slope = source.verdict('leak')?.evidence['slopeBytesPerMin'];
     return typeof slope === 'number' && Number.isFinite(slope) ? slope : null;
   }
+  if (ref.kind === 'availability') return source.availability?.()?.ratio ?? null;
   const m = source.metrics(t.scope);
   if (ref.kind === 'hist') {
     const h = source.histogram(t.scope, ref.name);

@@ -4,6 +4,8 @@ import type { LatencySummary } from '../metrics/histogram.js';
 import type { HistogramName } from '../protocol.js';
 import type { ProfileMetrics, RunSummary } from '../metrics/result.js';
 import { bytes, ms, num, table } from './format.js';
+import { availabilityText } from './html/format.js';
+import { judgeRun, verdictLine } from '../outcome.js';
 
 const LATENCY_HEAD = ['', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
 const LATENCY_ROWS: [HistogramName, string][] = [
@@ -109,6 +111,9 @@ export function formatSummary(s: RunSummary, summaryPath: string): string {
     out.push('thresholds:');
     for (const t of s.thresholds) out.push(`  ${t.status.toUpperCase().padEnd(8)} ${t.expression} (observed ${t.observedText})`);
   }
+  out.push(`availability ${availabilityText(s)}`);
   out.push(`results      ${summaryPath}`);
+  // The last line is the one judge's verdict (outcome.ts): the same words as summary.md and report.html.
+  out.push(`soakstorm: ${verdictLine(judgeRun(s))}`);
   return out.join('\n');
 }
