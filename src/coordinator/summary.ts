@@ -1,8 +1,7 @@
 // Builds summary.json from the merged state: totals, per profile, generator health.
 import { HISTOGRAMS, PROFILES, type ProfileName } from '../protocol.js';
-import { encodeHistogram, percentileMs } from '../metrics/histogram.js';
+import { percentileMs } from '../metrics/histogram.js';
 import { judgeSaturation } from '../metrics/saturation.js';
-import { bucketsFromEncoded } from '../metrics/verdicts/input.js';
 import { SCHEMA_VERSION, type ClockEstimate, type GeneratorHealth, type RunSummary } from '../metrics/result.js';
 import { profileCounts } from '../scenarios/mix.js';
 import { ALL_COLUMN, encodeGrid, profileMetrics } from './merge.js';
@@ -25,7 +24,7 @@ export interface RunEnd {
 /** Generator health from the merged event-loop figures and send lateness (rule: metrics/saturation.ts). */
 export function generatorHealth(m: TickMerger, workers: number, cpu: NodeJS.CpuUsage): GeneratorHealth {
   const lateness = m.grid[HISTOGRAMS.indexOf('sendLateness')]![ALL_COLUMN]!;
-  const rule = judgeSaturation({ loadLoopP99Ms: m.loadLoopP99Ms, sendLateness: bucketsFromEncoded(encodeHistogram(lateness)) });
+  const rule = judgeSaturation(m.loadTicks);
   return {
     workers,
     eventLoopP99MaxMs: round(m.eventLoopP99MaxMs),

@@ -79,6 +79,8 @@ export interface TimelinePoint {
   /** Open connections per profile at the tick's end. */
   openByProfile: Partial<Record<ProfileName, number>>;
   eventLoopP99Ms: number;
+  /** Share of this tick's sends that left later than the saturation bound (metrics/saturation.ts). */
+  lateSendShare?: number;
   /** Server memory samples taken in this tick, if a sampler is configured. */
   server?: Record<string, number>;
 }
