@@ -42,6 +42,7 @@ export function renderMarkdownSummary(summary: RunSummary): string {
     `${e(summary.target.driver)} · ${e(summary.target.url)} · ${fmtDuration(summary.durationMs)} · ${e(summary.status)} (${e(summary.stopReason)})`,
   ];
   if (outcome.reasons.length > 0) out.push('', ...outcome.reasons.map((r) => `- ${e(r)}`));
+  if (summary.rebuilt) out.push('', `> **Rebuilt:** ${e(summary.rebuilt)}`);
   if (summary.verdicts.length > 0) {
     out.push('', '### Verdicts', '', table(['', 'Verdict', 'Summary'], summary.verdicts.map((v) => [ICON[v.status], `**${e(v.id)}**`, e(v.summary)])));
   }

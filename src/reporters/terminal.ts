@@ -112,6 +112,7 @@ export function formatSummary(s: RunSummary, summaryPath: string): string {
     for (const t of s.thresholds) out.push(`  ${t.status.toUpperCase().padEnd(8)} ${t.expression} (observed ${t.observedText})`);
   }
   out.push(`availability ${availabilityText(s)}`);
+  if (s.rebuilt) out.push(`rebuilt      ${s.rebuilt}`);
   out.push(`results      ${summaryPath}`);
   // The last line is the one judge's verdict (outcome.ts): the same words as summary.md and report.html.
   out.push(`soakstorm: ${verdictLine(judgeRun(s))}`);

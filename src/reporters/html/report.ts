@@ -44,6 +44,7 @@ export function renderHtmlReport(summary: RunSummary, timeline: TimelinePoint[])
 <div class="meta">${summary.target.driver} · <code>${summary.target.url}</code></div>
 <div class="meta">started ${summary.startedAt} · ran ${fmtDuration(summary.durationMs)} · ${summary.status} (${summary.stopReason}) · soakstorm ${summary.soakstorm}, schema ${summary.schemaVersion}</div>
 ${outcome.reasons.length > 0 ? html`<ul>${outcome.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : html`<p>Every threshold passed and no verdict failed.</p>`}
+${summary.rebuilt ? html`<p class="rebuilt"><b>Rebuilt:</b> ${summary.rebuilt}</p>` : ''}
 <p class="availability"><b>Availability:</b> ${availabilityText(summary)}</p>
 ${summary.generator.saturated ? html`<p><b>Generator saturated:</b> ${summary.generator.reason}</p>` : ''}
 </header>
