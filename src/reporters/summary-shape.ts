@@ -63,8 +63,9 @@ export function checkSummaryShape(doc: unknown, file: string): RunSummary {
   for (const [field, want] of REQUIRED) {
     const v = at(doc, field);
     const got = typeOf(v);
-    if (v === undefined) throw bad(field, `is missing (expected ${want === 'array' ? 'an array' : `a ${want}`})`);
-    if (got !== want || (want === 'number' && !Number.isFinite(v))) throw bad(field, `is ${JSON.stringify(v)?.slice(0, 40) ?? got} (expected ${want === 'array' ? 'an array' : `a ${want}`})`);
+    const expected = `expected ${want === 'array' || want === 'object' ? 'an' : 'a'} ${want}`;
+    if (v === undefined) throw bad(field, `is missing (${expected})`);
+    if (got !== want || (want === 'number' && !Number.isFinite(v))) throw bad(field, `is ${JSON.stringify(v)?.slice(0, 40) ?? got} (${expected})`);
   }
   const s = doc as RunSummary;
   if (!STATUSES.includes(s.status)) throw bad('status', `is ${JSON.stringify(s.status)} (expected one of ${STATUSES.join(', ')})`);
