@@ -33,8 +33,12 @@ async function start(server: Server, sockets: Set<Socket>): Promise<RawServer> {
  * nothing ever again: no echo, no pong, no answer to a close frame.
  */
 export function mutePeer(): Promise<RawServer> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  return start(createServer(acceptUpgrade), new Set<Socket>());
+}
+
+/** Answers the opening handshake on `socket`, then only reads. */
+function acceptUpgrade(socket: Socket): void {
+  {
     let head = '';
     const onData = (d: Buffer): void => {
       head += d.toString('latin1');
@@ -47,8 +51,39 @@ export function mutePeer(): Promise<RawServer> {
       socket.on('data', () => {});
     };
     socket.on('data', onData);
+  }
+}
+
+/**
+ * A mute WebSocket peer that crashes `downAfterMs` after its first connection (every socket
+ * destroyed, port closed: clients see 1006 then ECONNREFUSED) and, with `upAfterMs`, listens
+ * again on the same port. Timed from the first connection so a slow CLI start cannot eat it.
+ */
+export async function crashingPeer(downAfterMs: number, upAfterMs: number | null): Promise<RawServer & { crashedAtMs: () => number | null }> {
+  const sockets = new Set<Socket>();
+  let crashedAt: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const server = createServer((socket) => {
+    acceptUpgrade(socket);
+    if (timer !== null || crashedAt !== null) return;
+    timer = setTimeout(() => {
+      crashedAt = Date.now();
+      for (const s of sockets) s.destroy();
+      server.close();
+      if (upAfterMs !== null) timer = setTimeout(() => server.listen(port, '127.0.0.1'), upAfterMs);
+    }, downAfterMs);
   });
-  return start(server, sockets);
+  const raw = await start(server, sockets);
+  const port = raw.port;
+  return {
+    ...raw,
+    crashedAtMs: () => crashedAt,
+    stop: async () => {
+      if (timer !== null) clearTimeout(timer);
+      for (const s of sockets) s.destroy();
+      if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
 
 /** Accepts TCP connections and never says a byte. */
