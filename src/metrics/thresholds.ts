@@ -5,6 +5,7 @@ import type { HistogramName, ProfileName } from '../protocol.js';
 import { SoakstormError, SoakstormOptionErrors } from '../errors.js';
 import { decodeHistogram, percentileMs } from './histogram.js';
 import type { Histogram } from './histogram.js';
+import { countAndBase, formatObserved } from './threshold-values.js';
 import type { Availability, ProfileMetrics, RunSummary, ThresholdResult, Verdict, VerdictId } from './result.js';
 
 /** Comparison operators, longest first so "<=" wins over "<". */
@@ -17,7 +18,7 @@ type VerdictStatus = Verdict['status'];
 /** What a metric measures; decides which units fit and what its base unit is. */
 type Dimension = 'duration' | 'count' | 'ratio' | 'bytes-per-min' | 'verdict';
 type Family = 'closes' | 'errors' | 'drops' | 'reorders' | 'duplicates' | 'failed';
-type MetricRef =
+export type MetricRef =
   | { kind: 'hist'; name: HistogramName; stat: 'p' | 'min' | 'max' | 'mean' | 'count'; p: number }
   | { kind: 'counted'; family: Family; key: string; as: 'count' | 'rate' | 'auto' }
   | { kind: 'slope' }
@@ -281,26 +282,4 @@ function readBase(t: Threshold, source: ThresholdSource): number | null {
   if (!m || ref.kind !== 'counted') return null;
   const [count, denominator] = countAndBase(ref, m);
   return !(denominator > 0) ? null : ref.as === 'rate' ? count / denominator : count;
-}
-
-/** A counted metric's count and the denominator of its rate (also its "has data" test). */
-function countAndBase(ref: Extract<MetricRef, { kind: 'counted' }>, m: ProfileMetrics): [number, number] {
-  const c = m.counters;
-  if (ref.family === 'closes') {
-    const all = m.closeCodes.reduce((s, r) => s + r.count, 0);
-    const n = ref.key === 'total' ? all : m.closeCodes.reduce((s, r) => s + (r.code === ref.key ? r.count : 0), 0);
-    return [n, ref.as === 'rate' ? all : c.conn_attempted];
-  }
-  if (ref.family === 'errors') return [ref.key === 'total' ? Object.values(m.errors).reduce((s, n) => s + n, 0) : (m.errors[ref.key] ?? 0), c.conn_attempted];
-  if (ref.family === 'failed') return [c.conn_failed, c.conn_attempted];
-  if (ref.family === 'drops') return [c.seq_gaps, c.push_received + c.seq_gaps];
-  return [ref.family === 'reorders' ? c.seq_reorders : c.seq_duplicates, c.push_received];
-}
-
-function formatObserved(value: number, t: Threshold): string {
-  if (t.dimension === 'count') return String(Math.round(value));
-  const unit = t.unit !== '' ? t.unit : t.dimension === 'duration' ? 'ms' : '';
-  const abs = Math.abs(value);
-  const text = abs >= 10_000 ? String(Math.round(value)) : String(Number(value.toPrecision(4)));
-  return `${text}${unit}`;
 }
