@@ -11,12 +11,14 @@ import { createClient } from './client-factory.js';
 import { profileOf } from '../scenarios/mix.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
 
+/** Longest wait for close handshakes while the connections still make progress (slow readers flushing). */
+const CLOSE_WAIT_MS = 3000;
 /**
- * Close handshakes get this long after the drain budget is spent: a healthy server answers a close
- * in milliseconds, and one that never does must not stretch --drain 2s to 5 s (it waited 3 s).
+ * …but without any progress (no byte read, no close counted) the wait ends after this long: a
+ * server that never answers a close must not stretch --drain 2s to 5 s, as the full 3 s wait did.
  */
 const CLOSE_GRACE_MS = 500;
-/** Longest wait for resumed slow readers to read what the kernel and server held for them (within --drain). */
+/** Longest wait for resumed slow readers to read what the kernel and server held for them. */
 const SETTLE_MAX_MS = 3000;
 const POLL_MS = 20;
 const SCRATCH_BYTES = 1024 * 1024;
@@ -120,13 +122,11 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
 
   ctx.stopping = true;
   scheduler.stop();
-  // --drain is the whole budget for answers, settling and closing, plus CLOSE_GRACE_MS.
-  const stopBy = Date.now() + stop.drainMs;
   await drain(clients, stop.drainMs);
   for (const c of clients) c.beginStop?.();
-  await waitUntil(() => clients.every((c) => c.isSettled?.(performance.now()) ?? true), Math.min(SETTLE_MAX_MS, stopBy - Date.now()));
+  await waitUntil(() => clients.every((c) => c.isSettled?.(performance.now()) ?? true), SETTLE_MAX_MS);
   for (const c of clients) c.stop();
-  await waitUntil(() => clients.every((c) => c.isIdle()), Math.max(CLOSE_GRACE_MS, stopBy - Date.now()));
+  await waitWhileProgressing(() => clients.every((c) => c.isIdle()), recorder.counters, CLOSE_WAIT_MS, CLOSE_GRACE_MS);
   for (const c of clients) c.kill();
   await waitUntil(() => clients.every((c) => c.isIdle()), 500);
 
@@ -141,6 +141,22 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
 /** Waits until no client has an unanswered request, or `drainMs` passes. */
 async function drain(clients: SimClient[], drainMs: number): Promise<void> {
   await waitUntil(() => clients.every((c) => !c.hasOutstanding()), drainMs);
+}
+
+/** Like waitUntil, but gives up after `quietMs` without any counter changing. */
+async function waitWhileProgressing(done: () => boolean, counters: Float64Array, maxMs: number, quietMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  let last = NaN;
+  let lastChangeMs = Date.now();
+  while (!done() && Date.now() < until && Date.now() - lastChangeMs < quietMs) {
+    let sum = 0;
+    for (let i = 0; i < counters.length; i++) sum += counters[i]!;
+    if (sum !== last) {
+      last = sum;
+      lastChangeMs = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
 }
 
 async function waitUntil(done: () => boolean, maxMs: number): Promise<void> {
