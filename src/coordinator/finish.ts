@@ -6,6 +6,7 @@ import { evaluateVerdicts, verdictInputFromRun, type VerdictFn } from '../metric
 import { burstinessVerdict } from '../metrics/verdicts/burstiness.js';
 import { evaluateThresholds, parseThresholds, sourceFromSummary, type ThresholdSource } from '../metrics/thresholds.js';
 import { profileCounts } from '../scenarios/mix.js';
+import { judgeRun } from '../outcome.js';
 import { availabilityOf } from '../metrics/availability.js';
 import { ALL_COLUMN, profileMetrics } from './merge.js';
 import type { RunOptions } from './plan.js';
@@ -33,6 +34,8 @@ export function evaluateRun(summary: RunSummary, timeline: TimelinePoint[], opti
   });
   summary.verdicts = evaluateVerdicts(input, EXTRA_VERDICTS);
   summary.thresholds = evaluateThresholds(parseThresholds(options.thresholds), sourceFromSummary(summary));
+  // The one judge's answer, stored for scripts reading summary.json (jq .outcome.exitCode).
+  summary.outcome = judgeRun(summary);
 }
 
 /** A threshold source over the live merged state (verdicts are not known mid-run: no-data). */

@@ -2,7 +2,7 @@
 // Reporters, verdicts and compare read only these types, never worker messages.
 import type { ClosedBy, CounterName, DriverName, HistogramName, ProfileName, RunEvent, TextSample } from '../protocol.js';
 import type { LatencySummary } from './histogram.js';
-import type { StopSignal } from '../outcome.js';
+import type { Judgement, StopSignal } from '../outcome.js';
 
 /** Bumped on any incompatible change to RunSummary or TimelinePoint. */
 export const SCHEMA_VERSION = 1;
@@ -148,6 +148,8 @@ export interface RunSummary {
   signal?: StopSignal;
   /** Whether the target was there while clients wanted it (see metrics/availability.ts). */
   availability?: Availability;
+  /** judgeRun's answer when the summary was written (exit code, outcome, reasons); reports re-judge, never read it. */
+  outcome?: Judgement;
   /** Set when summary.json was rebuilt from plan.json + timeline.ndjson after a hard kill. */
   rebuilt?: string;
   startedAt: string;

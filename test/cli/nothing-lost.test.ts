@@ -10,6 +10,7 @@ import { startLab, type Lab } from '../../src/lab/server.js';
 import type { RunSummary } from '../../src/metrics/result.js';
 import { runCli } from '../helpers/cli.js';
 import { tempResults } from '../helpers/run-options.js';
+import { mutePeer } from '../helpers/raw-servers.js';
 
 let lab: Lab;
 before(async () => {
@@ -73,15 +74,20 @@ test('SIGKILL mid-run leaves plan.json and timeline.ndjson; report rebuilds summ
 });
 
 test('a second Ctrl-C exits 130 at once; report rebuilds what the first could not write', async () => {
-  const out = tempResults();
-  const r = await runCli(['run', lab.wsUrl, ...LONG, '--drain', '30s', '--out', out], 40_000, whenTicks(out, 2, (c) => {
-    c.kill('SIGINT');
-    setTimeout(() => c.kill('SIGINT'), 50);
-  }));
-  assert.equal(r.code, 130, r.stderr);
-  const dir = runDir(out);
-  // The first SIGINT drains for up to 1 s; the second, 50 ms later, exits before summary.json is written.
-  await assertRebuilt(dir);
+  // A peer that never answers: the first SIGINT's drain surely lasts its full 1 s, so the second,
+  // 50 ms later, lands before summary.json is written.
+  const peer = await mutePeer();
+  try {
+    const out = tempResults();
+    const r = await runCli(['run', peer.url, ...LONG, '--drain', '30s', '--out', out], 40_000, whenTicks(out, 2, (c) => {
+      c.kill('SIGINT');
+      setTimeout(() => c.kill('SIGINT'), 50);
+    }));
+    assert.equal(r.code, 130, r.stderr);
+    await assertRebuilt(runDir(out));
+  } finally {
+    await peer.stop();
+  }
 });
 
 test('SIGHUP is handled like SIGTERM: a graceful stop, every report written, exit 129', async () => {
@@ -92,6 +98,7 @@ test('SIGHUP is handled like SIGTERM: a graceful stop, every report written, exi
   const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
   assert.equal(s.status, 'interrupted');
   assert.equal(s.signal, 'SIGHUP');
+  assert.deepEqual([s.outcome?.exitCode, s.outcome?.outcome], [129, 'interrupted']);
   assert.deepEqual(readdirSync(dir).sort(), ['junit.xml', 'plan.json', 'report.html', 'summary.json', 'summary.md', 'timeline.ndjson']);
   assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /: INTERRUPTED \(exit 129\)/);
   assert.match(r.stdout, /soakstorm: INTERRUPTED \(exit 129\)/);

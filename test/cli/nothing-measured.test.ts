@@ -69,6 +69,7 @@ async function assertMeasuredNothing(url: string, line: RegExp, extra: string[] 
   const { summary, dir } = onlyRun(out);
   assert.equal(summary.status, 'unreachable');
   assert.equal(`soakstorm: ${summary.stopReason}`, lines[0]);
+  assert.deepEqual([summary.outcome?.exitCode, summary.outcome?.outcome], [3, 'failed']);
   assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /^## ❌ soakstorm \S+: FAILED \(exit 3\)/);
   assert.match(readFileSync(join(dir, 'report.html'), 'utf8'), /<span class="outcome">FAILED<\/span> \(exit 3\)/);
   assert.match(r.stdout, /soakstorm: FAILED \(exit 3\)/);
