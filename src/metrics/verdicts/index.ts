@@ -43,9 +43,10 @@ const JUDGED_WITHOUT_CONNECTIONS: readonly VerdictId[] = ['generator-saturated',
 /**
  * A verdict about connections on a run that never opened one has nothing to judge: it is
  * inconclusive, never a pass (a pass would read as "no idle cut" on a server never reached).
+ * A fail stays: it was found in the failed attempts themselves (e.g. a reconnect loop on 401).
  */
 export function nothingToJudge(v: Verdict): Verdict {
-  if (JUDGED_WITHOUT_CONNECTIONS.includes(v.id) || v.status === 'inconclusive') return v;
+  if (JUDGED_WITHOUT_CONNECTIONS.includes(v.id) || v.status !== 'pass') return v;
   return { ...v, status: 'inconclusive', summary: 'not judged: no connection was ever opened', caveats: [...(v.caveats ?? []), `was: ${v.status}: ${v.summary}`] };
 }
 

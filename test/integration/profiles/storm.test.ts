@@ -71,7 +71,7 @@ test('a lab rejecting every handshake with 401: clients stop retrying, and the r
     // Issue #10: a run that never opened a connection measured nothing: exit 3, naming the answer.
     assert.equal(s.status, 'unreachable');
     assert.match(s.stopReason, /answered every handshake with HTTP 401 \(30×\); no connection was opened: check the credentials/);
-    assert.equal(s.verdicts.find((v) => v.id === 'reconnect-loop')!.status, 'inconclusive');
+    assert.equal(s.verdicts.find((v) => v.id === 'reconnect-loop')!.status, 'fail', 'the loop is found in the failed attempts');
   } finally {
     await lab.close();
   }

@@ -55,14 +55,17 @@ test('availability is a threshold metric (ratio, % allowed), no-data without fig
   assert.throws(() => parseThresholds(['fast.availability>1%']), /has no per-profile value/);
 });
 
-test('on a run that opened nothing every verdict but generator and availability is inconclusive', () => {
+test('on a run that opened nothing no verdict but generator and availability passes: a pass becomes inconclusive', () => {
   const nothing = summary({ totals: profile(10, { conn_attempted: 10, conn_failed: 10 }) });
   const vs = evaluateVerdicts(input({ summary: nothing }));
   for (const v of vs) {
     if (v.id === 'generator-saturated' || v.id === 'availability') continue;
-    assert.equal(v.status, 'inconclusive', v.id);
+    assert.notEqual(v.status, 'pass', v.id);
   }
   for (const id of ['idle-cut', 'reconnect-loop']) assert.equal(vs.find((v) => v.id === id)!.summary, 'not judged: no connection was ever opened', id);
+  // A failure found in the failed attempts themselves stays a failure (a reconnect loop on 401).
+  const loop = summary({ totals: profile(10, { conn_attempted: 30, conn_failed: 30, reconnect_giveups: 10 }, { statuses: { '401': 30 } }), events: Array.from({ length: 10 }, () => ({ kind: 'reconnect-giveup', detail: 'handshake status 401 x3', atMs: 1000, profile: 'fast' as const })) });
+  assert.equal(evaluateVerdicts(input({ summary: loop })).find((v) => v.id === 'reconnect-loop')!.status, 'fail');
   // The same input with connections opened lets idle-cut and reconnect-loop pass, as before.
   const opened = evaluateVerdicts(input());
   assert.equal(opened.find((v) => v.id === 'reconnect-loop')!.status, 'pass');
