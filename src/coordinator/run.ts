@@ -3,7 +3,7 @@
 // The run is a sequence of named phases (SoakRun's methods), each with one job.
 import { COUNTER, COUNTERS_LENGTH, type CoordinatorMessage, type WorkerFinal, type WorkerMessage, type WorkerPlan } from '../protocol.js';
 import type { Phase, RunSummary, TimelinePoint } from '../metrics/result.js';
-import { addCounters, profileMetrics, sumScalar } from './merge.js';
+import { addCounters, profileMetrics, sumScalar, type HistogramGrid } from './merge.js';
 import { buildWorkerPlans, type RunOptions } from './plan.js';
 import { WorkerPool, type RunningWorker } from './pool.js';
 import { buildSummary } from './summary.js';
@@ -35,7 +35,9 @@ function sleep(ms: number): Promise<void> {
 /** Observers of a running soak (progress display, threshold checks). */
 export interface RunHooks {
   onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number }): void;
-  onTick?(point: TimelinePoint, cumulative: Float64Array): void;
+  onTick?(point: TimelinePoint, cumulative: Float64Array, grid: HistogramGrid): void;
+  /** The final counters and histograms, exactly those the summary is built from (rescued counts included). */
+  onEnd?(cumulative: Float64Array, grid: HistogramGrid): void;
 }
 
 /** What a finished (or stopped) run leaves: the summary, the timeline and where they are. */
@@ -176,6 +178,7 @@ class SoakRun {
     const { options } = this;
     const req = this.#endRequest();
     const endedAtMs = Date.now();
+    this.hooks.onEnd?.(this.#ticks.counters, this.#ticks.grid);
     const fatal = [...this.#fatal, ...rescue.fatal];
     const summary = buildSummary(options, this.#ticks, {
       runId: options.runId,
@@ -218,7 +221,7 @@ class SoakRun {
   #emit(point: TimelinePoint): void {
     this.#timeline.push(point);
     this.folder.appendPoint(point);
-    this.hooks.onTick?.(point, this.#ticks.counters);
+    this.hooks.onTick?.(point, this.#ticks.counters, this.#ticks.grid);
   }
 
   #onTick(point: TimelinePoint): void {
