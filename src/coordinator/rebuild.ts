@@ -90,7 +90,7 @@ export function rebuildSummary(plan: SavedPlan, timeline: TimelinePoint[]): RunS
   const merger = new TickMerger(plan.startAtEpochMs, () => 'steady', () => {});
   countersFrom(timeline, merger.counters);
   for (const p of timeline) {
-    if (p.phase === 'ramp-up' || p.phase === 'steady') merger.loadTicks.push({ eventLoopP99Ms: p.eventLoopP99Ms, lateSendShare: p.lateSendShare ?? 0 });
+    if (p.phase === 'ramp-up' || p.phase === 'steady') merger.loadTicks.push({ eventLoopP99Ms: p.eventLoopP99Ms, lateSendShare: p.lateSendShare ?? 0, sent: p.sent });
     merger.eventLoopP99MaxMs = Math.max(merger.eventLoopP99MaxMs, p.eventLoopP99Ms);
   }
   const lastLoad = [...timeline].reverse().find((p) => p.phase === 'ramp-up' || p.phase === 'steady' || p.phase === 'drain');

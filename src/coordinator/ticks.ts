@@ -127,7 +127,7 @@ export class TickMerger {
     };
     if (acc.late.totalCount > 0) point.lateSendShare = Math.round((countAbove(acc.late, SATURATION.sendLateMs * 1000) / acc.late.totalCount) * 1e4) / 1e4;
     // The same rounded figure the timeline holds, so the saturation rule sees identical input here and in the verdict.
-    if (phase === 'ramp-up' || phase === 'steady') this.loadTicks.push({ eventLoopP99Ms: point.eventLoopP99Ms, lateSendShare: point.lateSendShare ?? 0 });
+    if (phase === 'ramp-up' || phase === 'steady') this.loadTicks.push({ eventLoopP99Ms: point.eventLoopP99Ms, lateSendShare: point.lateSendShare ?? 0, sent: point.sent });
     acc.rtt.destroy();
     acc.late.destroy();
     acc.lag.destroy();

@@ -2,7 +2,9 @@
 // and by the generator-saturated verdict, so exit 97 and the reports can never disagree.
 // It judges SUSTAINED lateness: a tick is slow when its event-loop p99 was over the bound or a
 // share of its sends left late; the run is saturated only when several ticks, and a share of all
-// load ticks, were slow. One GC pause (one slow tick, a burst of late sends) is a caveat.
+// load ticks, were slow AND (when the run sent enough to tell) a share of all its sends left late.
+// One GC pause (one slow tick, a burst of late sends) is a caveat; so is a busy machine delaying
+// the event loop while every send still left on time.
 
 /** Every bound of the rule, with its reason. */
 export const SATURATION = {
@@ -16,6 +18,10 @@ export const SATURATION = {
   minSlowTicks: 3,
   /** …and at least this share of load ticks (3 slow seconds in an hour are still pauses). */
   slowTickShare: 0.1,
+  /** …and, over the whole load phase, at least this share of sends late (p99 lateness over sendLateMs). */
+  runLateSendShare: 0.01,
+  /** Below this many sends the share of late sends says nothing (push-only runs): slow ticks decide alone. */
+  minSends: 100,
 } as const;
 
 /** One load tick (ramp-up or steady) as the rule reads it. */
@@ -23,6 +29,8 @@ export interface SaturationTick {
   eventLoopP99Ms: number;
   /** Share of this tick's sends that left more than SATURATION.sendLateMs late; absent: not recorded. */
   lateSendShare?: number;
+  /** Sends in this tick (weighs lateSendShare into the run-wide share). */
+  sent?: number;
 }
 
 /** The rule's answer with the figures behind it. */
@@ -36,6 +44,9 @@ export interface SaturationJudgement {
   lateTicks: number;
   slowTicks: number;
   worstTickMs: number;
+  /** Sends in the load ticks, and the share of them that left late (NaN without sends). */
+  sends: number;
+  lateShare: number;
 }
 
 /** True when `tick` is slow by either measure. */
@@ -50,14 +61,23 @@ export function judgeSaturation(ticks: readonly SaturationTick[]): SaturationJud
   const lateTicks = ticks.filter((t) => (t.lateSendShare ?? 0) >= b.lateSendShare).length;
   const slowTicks = ticks.filter(slowTick).length;
   const worstTickMs = ticks.reduce((m, t) => Math.max(m, t.eventLoopP99Ms), 0);
+  let sends = 0;
+  let late = 0;
+  for (const t of ticks) {
+    sends += t.sent ?? 0;
+    late += (t.sent ?? 0) * (t.lateSendShare ?? 0);
+  }
+  const lateShare = sends > 0 ? late / sends : NaN;
+  const sendsLate = sends < b.minSends || lateShare >= b.runLateSendShare;
   const reasons: string[] = [];
-  if (slowTicks >= b.minSlowTicks && slowTicks >= b.slowTickShare * ticks.length) {
+  if (slowTicks >= b.minSlowTicks && slowTicks >= b.slowTickShare * ticks.length && sendsLate) {
     const parts: string[] = [];
     if (loopSlowTicks > 0) parts.push(`event-loop p99 over ${b.eventLoopBoundMs} ms in ${loopSlowTicks} (worst ${Math.round(worstTickMs)} ms)`);
     if (lateTicks > 0) parts.push(`over ${b.lateSendShare * 100}% of sends more than ${b.sendLateMs} ms late in ${lateTicks}`);
-    reasons.push(`${slowTicks} of ${ticks.length} load seconds were slow: ${parts.join(', ')}`);
+    const share = sends >= b.minSends ? `; ${(lateShare * 100).toFixed(1)}% of all sends more than ${b.sendLateMs} ms late` : '';
+    reasons.push(`${slowTicks} of ${ticks.length} load seconds were slow: ${parts.join(', ')}${share}`);
   }
-  return { saturated: reasons.length > 0, reasons, loadTicks: ticks.length, loopSlowTicks, lateTicks, slowTicks, worstTickMs };
+  return { saturated: reasons.length > 0, reasons, loadTicks: ticks.length, loopSlowTicks, lateTicks, slowTicks, worstTickMs, sends, lateShare };
 }
 
 /** Share of values above `boundUs` in a histogram's buckets (0 when empty). */

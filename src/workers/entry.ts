@@ -143,18 +143,24 @@ async function drain(clients: SimClient[], drainMs: number): Promise<void> {
   await waitUntil(() => clients.every((c) => !c.hasOutstanding()), drainMs);
 }
 
-/** Like waitUntil, but gives up after `quietMs` without any counter changing. */
+/**
+ * Like waitUntil, but gives up after `quietMs` without any counter changing. Quiet counts in
+ * polls as well as in time, so a starved thread (busy CI core) gets its I/O turns before giving up.
+ */
 async function waitWhileProgressing(done: () => boolean, counters: Float64Array, maxMs: number, quietMs: number): Promise<void> {
   const until = Date.now() + maxMs;
+  const quietPolls = Math.ceil(quietMs / POLL_MS);
   let last = NaN;
   let lastChangeMs = Date.now();
-  while (!done() && Date.now() < until && Date.now() - lastChangeMs < quietMs) {
+  let unchanged = 0;
+  while (!done() && Date.now() < until && (unchanged < quietPolls || Date.now() - lastChangeMs < quietMs)) {
     let sum = 0;
     for (let i = 0; i < counters.length; i++) sum += counters[i]!;
     if (sum !== last) {
       last = sum;
       lastChangeMs = Date.now();
-    }
+      unchanged = 0;
+    } else unchanged++;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }

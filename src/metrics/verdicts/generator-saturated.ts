@@ -40,6 +40,12 @@ export function generatorSaturatedVerdict(input: VerdictInput): Verdict {
       ev,
     );
   }
+  const busy = rule.slowTicks >= SATURATION.minSlowTicks && rule.slowTicks >= SATURATION.slowTickShare * rule.loadTicks;
+  if (busy) {
+    return verdict('generator-saturated', 'pass', `generator kept its schedule: ${rule.slowTicks} of ${rule.loadTicks} load seconds had event-loop delay (a busy machine?), but only ${(rule.lateShare * 100).toFixed(1)}% of sends left over ${SATURATION.sendLateMs} ms late`, ev, [
+      'the event loop was delayed in several seconds: receive-side timings may carry a few ms of that delay',
+    ]);
+  }
   const caveats = rule.slowTicks > 0 ? [`${count(rule.slowTicks, 'isolated slow tick')} (event-loop p99 over ${SATURATION.eventLoopBoundMs} ms or sends late; GC pauses?): not sustained, so not saturation`] : [];
   return verdict(
     'generator-saturated',

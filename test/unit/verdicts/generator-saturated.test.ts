@@ -42,6 +42,16 @@ test('late sends in many ticks fail; late sends in one or two ticks (a pause, st
   assert.equal(generatorSaturatedVerdict(input({ timeline: lateIn(70) })).status, 'pass');
 });
 
+test('a busy machine delaying the event loop while every send leaves on time is not saturation', () => {
+  const busy = timeline(PLAN, (t, phase) => ({ eventLoopP99Ms: phase === 'steady' && t % 4 === 0 ? 70 : 10, sent: 500, lateSendShare: 0.001 }));
+  const v = generatorSaturatedVerdict(input({ timeline: busy }));
+  assert.equal(v.status, 'pass', v.summary);
+  assert.match(v.summary, /^generator kept its schedule: 30 of 140 load seconds had event-loop delay \(a busy machine\?\), but only 0\.1% of sends left over 25 ms late/);
+  // The same delay with sends late (3% run-wide) is saturation.
+  const late = timeline(PLAN, (t, phase) => ({ eventLoopP99Ms: phase === 'steady' && t % 4 === 0 ? 70 : 10, sent: 500, lateSendShare: phase === 'steady' && t % 4 === 0 ? 0.15 : 0 }));
+  assert.equal(generatorSaturatedVerdict(input({ timeline: late })).status, 'fail');
+});
+
 test("the run's own flag fails too", () => {
   const flagged = summary();
   flagged.generator.saturated = true;
