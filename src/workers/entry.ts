@@ -17,7 +17,7 @@ const CLOSE_WAIT_MS = 3000;
  * …but without any progress (no byte read, no close counted) the wait ends after this long: a
  * server that never answers a close must not stretch --drain 2s to 5 s, as the full 3 s wait did.
  */
-const CLOSE_GRACE_MS = 500;
+const CLOSE_GRACE_MS = 1000;
 /** Longest wait for resumed slow readers to read what the kernel and server held for them. */
 const SETTLE_MAX_MS = 3000;
 const POLL_MS = 20;
