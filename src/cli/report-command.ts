@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { SoakstormError } from '../errors.js';
 import { loadResults, loadTimeline, readJsonFile, RESULT_FILES, writeReports, writeSummaryFile, type LoadedResults } from '../reporters/write-reports.js';
 import { checkPlan, rebuildSummary } from '../coordinator/rebuild.js';
+import { loadCapacity, writeCapacityReports } from '../reporters/capacity/write.js';
 import { EXIT } from './exit-codes.js';
 
 /** The results of `dir`, rebuilding summary.json from plan.json + timeline.ndjson when the run was killed. */
@@ -38,6 +39,9 @@ export function registerReportCommand(program: Command): void {
         const { summary, timeline, rebuilt } = await loadOrRebuild(dir);
         if (rebuilt) process.stdout.write(`rebuilt ${rebuilt} from plan.json and timeline.ndjson (the run was killed before it wrote one)\n`);
         const written = await writeReports(dir, summary, timeline);
+        // A capacity run also gets capacity.html and capacity.md back from its capacity.json.
+        const capacity = await loadCapacity(dir);
+        if (capacity) written.push(...(await writeCapacityReports(dir, capacity)));
         for (const path of written) process.stdout.write(`wrote ${path}\n`);
         process.exitCode = EXIT.OK;
       } catch (err) {

@@ -34,10 +34,18 @@ function sleep(ms: number): Promise<void> {
 
 /** Observers of a running soak (progress display, threshold checks). */
 export interface RunHooks {
-  onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number }): void;
+  onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number; control: RunControl }): void;
   onTick?(point: TimelinePoint, cumulative: Float64Array, grid: HistogramGrid): void;
   /** The final counters and histograms, exactly those the summary is built from (rescued counts included). */
   onEnd?(cumulative: Float64Array, grid: HistogramGrid): void;
+}
+
+/** What a driver of a running soak (the capacity staircase) may do and read while it runs. */
+export interface RunControl {
+  /** Raises the population to `clients`, the new ones spread over `rampMs`. */
+  setClients(clients: number, rampMs: number): void;
+  /** The live merged state: cumulative counters and histograms. */
+  readonly merged: TickMerger;
 }
 
 /** What a finished (or stopped) run leaves: the summary, the timeline and where they are. */
@@ -140,7 +148,13 @@ class SoakRun {
       this.#memory = new MemorySampling(sampler, this.#startAtEpochMs, (t) => this.#phaseAt(t), () => sumScalar(this.#ticks.counters, COUNTER.OPEN_NOW), (p) => this.#emit(p));
       this.#memory.start();
     }
-    this.hooks.onStart?.({ runId: options.runId, dir: this.folder.dir, workers: this.#plans.length, startAtEpochMs: this.#startAtEpochMs });
+    const control: RunControl = {
+      setClients: (clients, rampMs) => {
+        for (const w of this.#running) w.port.postMessage({ type: 'set-clients', clients, rampMs } satisfies CoordinatorMessage);
+      },
+      merged: this.#ticks,
+    };
+    this.hooks.onStart?.({ runId: options.runId, dir: this.folder.dir, workers: this.#plans.length, startAtEpochMs: this.#startAtEpochMs, control });
     this.#timers.push(setInterval(() => this.#ticks.flushStale(Date.now(), TICK_WAIT_MS), 500));
     this.#timers.push(setTimeout(() => stopper.stop({ reason: 'duration', status: 'completed', detail: 'duration elapsed' }), Math.max(0, this.#startAtEpochMs + options.durationMs - Date.now())));
     stopper.onStop((req) => {
