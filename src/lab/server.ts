@@ -9,6 +9,7 @@ import type { LabStats } from './stats.js';
 import { resolveLabOptions } from './validate.js';
 import { createLabContext, type LabContext } from './context.js';
 import { handleRequest } from './routes.js';
+import { startIdleTimeout } from './faults/idle-timeout.js';
 import { acceptWebSocket, parseSubscribeQuery } from './ws-connection.js';
 import { refusalReason, refusalStatus, refuseUpgrade } from './faults/reject.js';
 import { CrashSchedule } from './faults/crash.js';
@@ -109,6 +110,7 @@ export async function startLab(options: Partial<LabOptions> = {}): Promise<Lab> 
     comeBack: () => listen(server, port, resolved.host),
   });
   ctx.scheduler.start();
+  const stopIdleTimeout = startIdleTimeout(ctx);
   crash.start();
 
   let closing: Promise<void> | null = null;
@@ -117,6 +119,7 @@ export async function startLab(options: Partial<LabOptions> = {}): Promise<Lab> 
     for (const conn of [...ctx.connections]) conn.close(1001, 'lab shutting down');
     await waitUntil(() => ctx.connections.size === 0, SHUTDOWN_GRACE_MS);
     ctx.scheduler.stop();
+    stopIdleTimeout();
     await stopListening();
     wss.close();
     ctx.leaks.release();
