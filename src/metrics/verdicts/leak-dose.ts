@@ -45,7 +45,8 @@ export function doseResponse(input: VerdictInput, pick: Pick, ret: Retention | u
   const closedAt = cumulativeClosed(input);
   const closedUnderLoad = pts.length > 1 ? closedAt(pts.at(-1)!.tMs) - closedAt(pts[0]!.tMs) : 0;
   if (closedUnderLoad < MIN_DOSE_CLOSED) {
-    return { ok: false, closedUnderLoad, reason: `only ${closedUnderLoad} connections closed while load ran (need ${MIN_DOSE_CLOSED} to see memory grow with them)` };
+    const few = closedUnderLoad === 0 ? 'no connection closed while load ran' : `only ${closedUnderLoad} connections closed while load ran`;
+    return { ok: false, closedUnderLoad, reason: `${few}, too few to see memory grow with closed connections (need ${MIN_DOSE_CLOSED})` };
   }
   const spanMs = pts.at(-1)!.tMs - pts[0]!.tMs;
   const floors = windowMinima(pts, Math.max(DOSE_WINDOW_MIN_MS, spanMs / 12));

@@ -48,15 +48,17 @@ export function leakVerdict(input: VerdictInput): Verdict {
   // A leak is memory that grows with connections closed (dose–response agreeing with what stayed
   // after the clients left), or a floor trend long and straight enough not to be warm-up.
   const dose = doseResponse(input, series.pick, j?.ret, o.alpha);
-  const doseLeak = dose.ok && dose.agrees;
+  const retHeld = j !== undefined && j.judged && j.ret.significant;
+  // Warm-up also grows while connections close; only memory still held after a collection, in
+  // the amount each close added under load, ties the growth to the closes.
+  const doseLeak = dose.ok && dose.agrees && retHeld;
   const trendGrows = grows(ft, budget, o.alpha);
   const shape = ft !== undefined ? growthShape(ft) : undefined;
   const trendFail = trendGrows && (doseLeak || (ft!.spanMs >= MIN_TREND_ONLY_MS && !shape!.levelling));
   const rssGrows = !trendGrows && grows(rss, budget, o.alpha);
   const rssOnlyFail = rssGrows && rss!.spanMs >= RSS_ONLY_MIN_STEADY_MS;
   const trendPass = ft !== undefined && ft.upperPerMin <= budget && !rssGrows;
-  const retHeld = j !== undefined && j.judged && j.ret.significant;
-  const retFail = retHeld && doseLeak;
+  const retFail = doseLeak;
   const retOk = j !== undefined && j.ret.returned && !trendGrows;
   // Some memory held after a full collection, but less than a leak call needs: blocks a pass.
   const partial = j !== undefined && j.judged && !j.ret.returned && !j.ret.significant;
