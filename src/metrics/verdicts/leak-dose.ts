@@ -15,7 +15,7 @@ const DOSE_WINDOW_MIN_MS = 2_000;
 /** Retention per closed connection within this factor of the slope under load is the same leak. */
 const DOSE_AGREEMENT = 2.5;
 /** A trend alone (no dose–response) needs this much steady state: warm-up lasts minutes. */
-export const MIN_TREND_ONLY_MS = 120_000;
+export const MIN_TREND_ONLY_MS = 90_000;
 /** Second-half slope below this share of the first half's: growth is levelling off (warm-up). */
 const LEVELLING_SHARE = 0.5;
 

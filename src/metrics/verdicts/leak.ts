@@ -71,12 +71,13 @@ export function leakVerdict(input: VerdictInput): Verdict {
     if (trendFail) parts.push(`${series.label} floor grows ${fmtRate(ft!.slopePerMin)} in steady state (${fmtP(ft!.trend.p)}; lower bound ${fmtRate(ft!.lowerPerMin)} > budget ${fmtRate(budget)})`);
     if (rssOnlyFail) parts.push(`RSS grows ${fmtRate(rss!.slopePerMin)} over ${fmtSec(rss!.spanMs)} of steady state (${fmtP(rss!.trend.p)})`);
     if (retFail && dose.ok) parts.push(`${retentionText(j!.ret, closed)}, and under load memory grew ${fmtBytes(dose.bytesPerClosed)} with each of ${dose.closedUnderLoad} connections closed`);
+    else if (trendFail && retHeld) parts.push(retentionText(j!.ret, closed));
     // Beside a failed trend, held memory is supporting evidence even when no collection ran.
     else if (trendFail && j !== undefined && j.ret.significant && j.why !== 'rss') parts.push(`${retentionText(j.ret, closed)} (no full collection seen since, so part may be garbage)`);
     const where = rssOnlyFail ? ATTRIBUTION_TEXT['rss-only'] : trendFail || retFail ? attr.text : '';
     return verdict('leak', 'fail', where !== '' ? `${parts.join('; ')}; ${where}` : parts.join('; '), { ...evidence, attribution: rssOnlyFail ? 'rss-only' : evidence['attribution']! }, caveats);
   }
-  if ((trendPass && !partial) || retOk) {
+  if ((trendPass && !partial && !retHeld) || retOk) {
     const parts: string[] = [];
     if (ft !== undefined) {
       parts.push(trendPass
