@@ -5,7 +5,7 @@
 import { theilSen, mannKendallS, trendTest, windowMinima } from '../stats.js';
 import type { VerdictInput } from './input.js';
 import type { Pick, Retention } from './memory-retention.js';
-import type { FloorTrend } from './memory-trend.js';
+import { gcDropsMs, type FloorTrend } from './memory-trend.js';
 
 /** Fewer closed connections under load than this cannot show a dose–response. */
 export const MIN_DOSE_CLOSED = 200;
@@ -21,7 +21,18 @@ const LEVELLING_SHARE = 0.5;
 
 /** Memory floors against cumulative closed connections while load ran. */
 export type DoseResponse =
-  | { ok: true; bytesPerClosed: number; lowerPerClosed: number; p: number; closedUnderLoad: number; floors: number; retainedPerClosed: number; agrees: boolean }
+  | {
+      ok: true;
+      bytesPerClosed: number;
+      lowerPerClosed: number;
+      p: number;
+      closedUnderLoad: number;
+      floors: number;
+      retainedPerClosed: number;
+      agrees: boolean;
+      /** Collections seen under load: the floors are troughs after them, not garbage piling up. */
+      gcDropsUnderLoad: number;
+    }
   | { ok: false; closedUnderLoad: number; reason: string };
 
 /** Cumulative closed connections at each second of the run (index = tick second). */
@@ -57,7 +68,8 @@ export function doseResponse(input: VerdictInput, pick: Pick, ret: Retention | u
   // What stayed after everyone left must be what each close added under load: warm-up that
   // merely grew alongside the closes leaves nothing like it behind.
   const agrees = t.lower > 0 && t.p < alpha && retainedPerClosed >= t.slope / DOSE_AGREEMENT && retainedPerClosed <= t.slope * DOSE_AGREEMENT;
-  return { ok: true, bytesPerClosed: t.slope, lowerPerClosed: t.lower, p: t.p, closedUnderLoad, floors: floors.length, retainedPerClosed, agrees };
+  const gcDropsUnderLoad = gcDropsMs(pts).length;
+  return { ok: true, bytesPerClosed: t.slope, lowerPerClosed: t.lower, p: t.p, closedUnderLoad, floors: floors.length, retainedPerClosed, agrees, gcDropsUnderLoad };
 }
 
 /** Theil–Sen slope (per ms) of one half of the floors; NaN with fewer than 3. */

@@ -49,8 +49,9 @@ export function leakVerdict(input: VerdictInput): Verdict {
   // after the clients left), or a floor trend long and straight enough not to be warm-up.
   const dose = doseResponse(input, series.pick, j?.ret, o.alpha);
   const retHeld = j !== undefined && j.judged && j.ret.significant;
-  // Warm-up also grows while connections close; only memory still held after a collection, in
-  // the amount each close added under load, ties the growth to the closes.
+  // Warm-up and uncollected garbage also grow while connections close (a healthy lab under churn
+  // gains ~5 KB per close until a full collection): only memory still held after a collection
+  // seen once the clients left, in the amount each close added under load, ties growth to closes.
   const doseLeak = dose.ok && dose.agrees && retHeld;
   const trendGrows = grows(ft, budget, o.alpha);
   const shape = ft !== undefined ? growthShape(ft) : undefined;
@@ -74,6 +75,7 @@ export function leakVerdict(input: VerdictInput): Verdict {
     else if (trendFail && retHeld) parts.push(retentionText(j!.ret, closed));
     // Beside a failed trend, held memory is supporting evidence even when no collection ran.
     else if (trendFail && j !== undefined && j.ret.significant && j.why !== 'rss') parts.push(`${retentionText(j.ret, closed)} (no full collection seen since, so part may be garbage)`);
+    if (trendFail && !retFail && dose.ok && dose.lowerPerClosed > 0 && dose.p < o.alpha) parts.push(`under load memory grew ${fmtBytes(dose.bytesPerClosed)} with each of ${dose.closedUnderLoad} connections closed`);
     const where = rssOnlyFail ? ATTRIBUTION_TEXT['rss-only'] : trendFail || retFail ? attr.text : '';
     return verdict('leak', 'fail', where !== '' ? `${parts.join('; ')}; ${where}` : parts.join('; '), { ...evidence, attribution: rssOnlyFail ? 'rss-only' : evidence['attribution']! }, caveats);
   }
