@@ -5,7 +5,7 @@ import { fmtBytes, fmtP, fmtPct, fmtRate, fmtSec, verdict } from './format.js';
 import { resolveOptions, type VerdictInput } from './input.js';
 import { judgedRetention, leakAttribution, leakCaveats, leakEvidence, leakSeries, rssTrend } from './leak-evidence.js';
 import { ATTRIBUTION_TEXT, retention, type Retention } from './memory-retention.js';
-import { floorTrend, steadySeries, type FloorTrend } from './memory-trend.js';
+import { floorTrend, riseBeyondSawtooth, steadySeries, type FloorTrend } from './memory-trend.js';
 import { doseResponse, growthShape, MIN_TREND_ONLY_MS, type DoseResponse } from './leak-dose.js';
 
 /** RSS can grow for minutes while V8 sizes its spaces: RSS-only growth counts after this much steady state. */
@@ -32,7 +32,7 @@ function retentionText(r: Retention, closed: number): string {
 }
 
 const grows = (ft: FloorTrend | undefined, budget: number, alpha: number): boolean =>
-  ft !== undefined && ft.lowerPerMin > budget && ft.trend.p < alpha && !ft.sawtoothTooSlow;
+  ft !== undefined && ft.lowerPerMin > budget && ft.trend.p < alpha && (!ft.sawtoothTooSlow || riseBeyondSawtooth(ft, budget));
 
 /** Leak verdict: fail only when a floor slope's lower bound beats the budget or retention is clear. */
 export function leakVerdict(input: VerdictInput): Verdict {
