@@ -8,6 +8,7 @@ import type { RunOptions } from '../coordinator/plan.js';
 import { DRIVERS, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { VerdictId } from '../metrics/result.js';
+import { LIVE_OPTION_SPECS, liveOptionsFrom, type LiveOptions } from './live-options.js';
 import { listOf, memorySourceFrom, openFileLimit, parseBytesPerMin, parseVerdictList } from './memory-options.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
@@ -77,6 +78,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'abortOnFail', flags: '--abort-on-fail', help: 'stop the run as soon as a threshold fails (reports are still written)' },
   { key: 'failOn', flags: '--fail-on <verdicts>', help: 'exit 98 when one of these verdicts fails, e.g. leak,backpressure (or "all")', default: '' },
   { key: 'labFault', flags: '--lab-fault <preset>', help: 'built-in lab only: start it with this fault preset (see soakstorm lab --help)', default: '' },
+  ...LIVE_OPTION_SPECS,
   { key: 'config', flags: '--config <file>', help: 'JSON file of options (keys as camelCase flag names); flags win', default: '' },
   { key: 'progress', flags: '--no-progress', help: 'no live progress line' },
   { key: 'debug', flags: '--debug', help: 'print stack traces of internal errors' },
@@ -92,6 +94,8 @@ export interface RunCliExtras {
   labFault: string;
   progress: boolean;
   debug: boolean;
+  /** --prometheus, --prometheus-linger, --otlp. */
+  live: LiveOptions;
 }
 
 /** Merges defaults < config file < env < flags, validates everything, reports every problem at once. */
@@ -129,6 +133,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     }
   }
   const memorySource = memorySourceFrom(value, problems);
+  const live = liveOptionsFrom(value, problems);
   const [sessionMinMs, sessionMaxMs] = get('sessionLength', parseDurationRange, [0, 0] as [number, number]);
   const profile: ProfileOptions = {
     ratePerSec: get('rate', parsePositiveNumber, 1),
@@ -206,6 +211,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       labFault: String(value('labFault') ?? ''),
       progress: flags['progress'] !== false,
       debug: flags['debug'] === true,
+      live,
     },
   };
 }
