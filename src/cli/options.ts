@@ -4,8 +4,9 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { SoakstormError, SoakstormOptionErrors } from '../errors.js';
 import { parseMix } from '../scenarios/mix.js';
+import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import type { RunOptions } from '../coordinator/plan.js';
-import { DRIVERS, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
+import { DRIVERS, DRIVER_CAPS, PROFILES, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { VerdictId } from '../metrics/result.js';
 import { LIVE_OPTION_SPECS, liveOptionsFrom, type LiveOptions } from './live-options.js';
@@ -41,7 +42,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'payload', flags: '--payload <bytes>', help: 'fast profile: bytes per message (min 24: seq + timestamps)', default: '64' },
   { key: 'rtt', flags: '--rtt <mode>', help: 'round-trip measurement: echo (message echoed back) or ping (WebSocket ping frames)', default: 'echo' },
   { key: 'protocol', flags: '--protocol <name>', help: 'wire protocol when the URL scheme does not say: ws, sse, ndjson (sse+http:// and ndjson+http:// also work)', default: '' },
-  { key: 'mix', flags: '--mix <spec>', help: 'profile percentages, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
+  { key: 'mix', flags: '--mix <spec>', help: 'profile percentages over fast, slow, sleepy, storm, idle, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
   { key: 'seed', flags: '--seed <n>', help: 'seed for profile assignment and jitter (same seed, same run)', default: '1' },
   { key: 'out', flags: '-o, --out <dir>', help: 'results folder (a sub-folder per run)', default: 'results' },
   { key: 'timeout', flags: '--timeout <time>', help: 'a request unanswered this long is recorded as failed at this latency', default: '10s' },
@@ -57,6 +58,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'slowReadRate', flags: '--slow-read-rate <bytes/s>', help: 'slow profile: bytes read per second', default: '16KB' },
   { key: 'pushRate', flags: '--push-rate <n>', help: 'slow/sleepy: server pushes per second asked for', default: '20' },
   { key: 'pushSize', flags: '--push-size <bytes>', help: 'slow/sleepy: bytes per push asked for', default: '1KB' },
+  { key: 'subscribe', flags: '--subscribe <message>', help: "slow/sleepy: text sent once per connection to ask for pushes (built-in lab: its own subscribe; any other server: nothing unless given)", default: '' },
+  { key: 'idleSendEvery', flags: '--idle-send-every <time>', help: 'idle: send one small message this often (default: never; WebSocket only)', default: '' },
   { key: 'awake', flags: '--awake <time>', help: 'sleepy: awake span', default: '20s' },
   { key: 'asleep', flags: '--asleep <time>', help: 'sleepy: asleep span (no reads, no pongs)', default: '40s' },
   { key: 'sleepJitter', flags: '--sleep-jitter <pct>', help: 'sleepy: ± jitter of both spans', default: '20' },
@@ -151,6 +154,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     reconnectBaseMs: get('reconnectBase', parseDurationMs, 500),
     reconnectCapMs: get('reconnectCap', parseDurationMs, 30000),
     reconnectMaxTries: get('reconnectMaxTries', (s) => parseInteger(s, 1), 5),
+    idleSendEveryMs: get('idleSendEvery', parseDurationMs, 0),
   };
   const { url: wireUrl, driver } = url === undefined ? { url: '', driver: 'ws' as const } : splitScheme(url, String(value('protocol') ?? ''), problems);
   const options: RunOptions = {
@@ -167,12 +171,18 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     timeoutMs: get('timeout', parseDurationMs, 10000),
     connectTimeoutMs: get('connectTimeout', parseDurationMs, 10000),
     drainMs: get('drain', parseDurationMs, 2000),
-    mix: get('mix', parseMix, [100, 0, 0, 0]),
+    mix: get('mix', parseMix, [100, 0, 0, 0, 0]),
     headers,
     sessionMinMs,
     sessionMaxMs,
     localAddresses: get('localAddress', parseAddressList, [] as string[]),
     recordAttempts: flags['recordAttempts'] === true,
+    // The built-in lab (no URL) speaks soakstorm's subscribe; a foreign server gets nothing unasked.
+    subscribeMessage: get('subscribe', (s) => s, url === undefined ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null),
+    maxMessageBytes: 16 * 1024 * 1024,
+    tlsInsecure: false,
+    caPem: null,
+    redactHeaders: [],
     profile,
     memorySource,
     baselineMs: get('baseline', parseDurationMs, memorySource || url === undefined ? 5000 : 0),
@@ -199,6 +209,10 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     );
   }
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
+  // A profile that needs what the transport cannot do says so before the run (DRIVER_CAPS).
+  if ((options.mix[PROFILES.indexOf('idle')] ?? 0) > 0 && profile.idleSendEveryMs > 0 && !DRIVER_CAPS[options.driver].canSend) {
+    problems.push(`--idle-send-every needs a transport that can send, but ${options.driver.toUpperCase()} only reads. Drop --idle-send-every, or test over WebSocket.`);
+  }
   if (options.mix[3]! > 0 && profile.stormAtMs.length === 0 && profile.stormEveryMs === 0) {
     problems.push(`--mix has storm clients but no storm is set (got "${String(value('mix'))}"). Add --storm-at 30s or --storm-every 1m.`);
   }

@@ -28,6 +28,16 @@ export interface RunOptions {
   sessionMaxMs: number;
   localAddresses: string[];
   recordAttempts: boolean;
+  /** Sent by slow and sleepy clients on open; the lab's subscribe for the built-in lab, else null (--subscribe). */
+  subscribeMessage: string | null;
+  /** Incoming message/event/line cap in bytes (--max-message-size). */
+  maxMessageBytes: number;
+  /** Skip TLS certificate checks (--insecure). */
+  tlsInsecure: boolean;
+  /** Extra CA certificates, PEM text read by the CLI (--ca FILE). */
+  caPem: string | null;
+  /** Header names whose values are redacted in every output (--redact-header); not sent to workers. */
+  redactHeaders: string[];
   profile: ProfileOptions;
   /** Where to sample the target's memory; null = no sampler. */
   memorySource: MemorySource | null;
@@ -70,6 +80,10 @@ export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): W
     sessionMaxMs: options.sessionMaxMs,
     localAddresses: options.localAddresses,
     recordAttempts: options.recordAttempts,
+    subscribeMessage: options.subscribeMessage,
+    maxMessageBytes: options.maxMessageBytes,
+    tlsInsecure: options.tlsInsecure,
+    caPem: options.caPem,
     profile: options.profile,
   }));
 }
