@@ -27,6 +27,8 @@ function run(o: { cuts: number; noPing: number; afterPing: number; silenceUs: nu
   const counters: Record<string, number> = { heartbeats: o.heartbeats };
   if (o.measured) Object.assign(counters, { cut_no_ping: o.noPing, cut_after_ping: o.afterPing, silence_unknown: 0 });
   const totals = profile(60, counters, { closeCodes: [{ code: '1006', by: 'abnormal', count: o.cuts }] });
+  // Workers from before CONTRACT.md had no such counters at all (not zeros).
+  if (!o.measured) for (const k of ['cut_no_ping', 'cut_after_ping', 'silence_unknown']) delete (totals.counters as Record<string, number>)[k];
   const histograms: Record<string, Record<string, string>> = o.measured ? { all: { silence: encoded(o.silenceUs) } } : {};
   const byProfile: Partial<Record<ProfileName, Bucket[]>> = {};
   for (const p of o.profiles ?? ['sleepy']) byProfile[p] = buckets(o.lifetimesUs);
