@@ -56,6 +56,7 @@ export function culprit(s: SilenceFigures, abnormalShare: number): Culprit {
     if (s.cutAfterPing >= DECIDING_SHARE * cuts) return 'heartbeat-reaper';
     return 'unknown';
   }
+  // Not measured, or every cut hit a client that was not reading (asleep): whether a ping came is unknown.
   if (s.heartbeatsSeen === 0 && abnormalShare >= DECIDING_SHARE) return 'path-idle-timeout';
   if (s.heartbeatsSeen > 0) return 'heartbeat-reaper';
   return 'unknown';

@@ -86,7 +86,7 @@ export function idleCutVerdict(input: VerdictInput): Verdict {
     // A path timeout cuts every kind of client; a cluster confined to slow or sleepy ones is the server's own doing.
     const why = inBand.map((p) => SELF_EXPLAINED[p]!).join(' or ');
     ev['clusteredProfiles'] = inBand.join(',');
-    if (who === 'path-idle-timeout' && !s.measured && band.total >= CUT_MIN_SAMPLES && inBand.includes('sleepy')) {
+    if (who === 'path-idle-timeout' && s.cutNoPing + s.cutAfterPing === 0 && band.total >= CUT_MIN_SAMPLES && inBand.includes('sleepy')) {
       // No ping reached any client in the whole run, so no heartbeat reaper spoke: a reaper pings first.
       return verdict('idle-cut', 'fail', `connections that went quiet are cut ≈${age} after they opened, with no close frame and no ping ever reaching a client: an idle timeout in the path (proxy or load balancer idle timer), not a heartbeat reaper; have the server ping more often than every ${age}`, ev, ['the workers did not record the silence before each cut: the cut age is measured from connection open']);
     }

@@ -1,7 +1,6 @@
-// PENDING until the core branch is merged: end-to-end checks of issue 11 that need the worker-side
-// measurements of CONTRACT.md (the 'idle' profile, the 'silence' histogram, the cut_after_ping /
-// cut_no_ping / silence_unknown counters, "sleep and vanish win over churn"). Enable after the
-// merge with: git mv test/verdicts/after-core-merge.pending.ts test/verdicts/after-core-merge.test.ts
+// Issue 11 end to end with the worker-side measurements of CONTRACT.md (the 'idle' profile, the
+// 'silence' histogram, the cut_after_ping / cut_no_ping / silence_unknown counters, "sleep and
+// vanish win over churn"), which arrived with the core branch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../src/lab/server.js';
