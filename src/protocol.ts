@@ -16,6 +16,9 @@ export type RttMode = 'ping' | 'echo';
 /** Reconnect policies (storm profile and every unexpected close). */
 export type ReconnectPolicy = 'none' | 'immediate' | 'fixed' | 'exp' | 'exp-jitter';
 
+/** Bytes at the start of every message a fast client sends: seq, client id and timestamps. */
+export const MESSAGE_HEADER_BYTES = 24;
+
 /** Integer microseconds; every histogram holds this unit. */
 export type Micros = number;
 /** Milliseconds, possibly fractional. */
@@ -78,6 +81,10 @@ export interface WorkerPlan {
   /** Send every attempt's start time back (tests of reconnect spreading); off in normal runs. */
   recordAttempts: boolean;
   profile: ProfileOptions;
+  /** Skip TLS certificate checks (--insecure). */
+  tlsInsecure: boolean;
+  /** Extra trusted CA certificates, PEM (--ca); null = the system's. */
+  caPem: string | null;
 }
 
 /** Payload of the one long piscina task each worker runs. */

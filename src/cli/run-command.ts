@@ -2,6 +2,9 @@
 import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
+import { optionHelp } from './option-help.js';
+import { tlsFailure } from './tls-errors.js';
+import { stripControl } from '../reporters/format.js';
 import { SoakstormError } from '../errors.js';
 import { runSoak } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';
@@ -30,7 +33,7 @@ export function registerRunCommand(program: Command): void {
     .description('soak a WebSocket server with simulated clients and write results (omit the URL to soak the built-in lab)')
     .argument('[url]', 'target, ws:// or wss:// (default: start the built-in lab and soak it)');
   for (const spec of RUN_OPTIONS) {
-    const help = spec.default !== undefined && spec.default !== '' ? `${spec.help} (default: ${spec.default})` : spec.help;
+    const help = optionHelp(spec);
     const opt = new Option(spec.flags, help);
     if (spec.repeatable) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     if (spec.hidden) opt.hideHelp();
@@ -44,6 +47,8 @@ export function registerRunCommand(program: Command): void {
 /** Runs the soak and returns the exit code; user errors throw SoakstormError. */
 export async function runCommand(url: string | undefined, flags: RawOptions): Promise<number> {
   const { options, extras } = resolveRunOptions(url, flags, process.env, newRunId());
+  for (const w of extras.warnings) process.stderr.write(`soakstorm: warning: ${w}\n`);
+  if (options.tlsInsecure) process.stderr.write('soakstorm: WARNING: --insecure: TLS certificates are NOT checked; anyone on the path can read and change this traffic.\n');
   let lab: LabProcess | null = null;
   if (extras.builtInLab) {
     lab = await startLabProcess(extras.labFault ? ['--fault', extras.labFault] : []);
@@ -83,6 +88,8 @@ export function exitCodeFor(s: RunSummary, signal: 'SIGINT' | 'SIGTERM' | undefi
 }
 
 function unreachableMessage(s: RunSummary): string {
+  const tls = s.samples.filter((x) => x.kind === 'error').map((x) => tlsFailure(x.text)).find((w) => w !== null);
+  if (tls) return `cannot connect to ${s.target.url}: ${stripControl(tls)}.`;
   const top = Object.entries(s.totals.errors).sort((a, b) => b[1] - a[1])[0];
   const code = top?.[0] ?? 'other';
   const words = ERROR_WORDS[code] ?? s.samples.find((x) => x.kind === 'error')?.text ?? 'no connection could be opened';

@@ -3,6 +3,7 @@
 import type { DriverName, ProfileOptions, RttMode, WorkerPlan } from '../protocol.js';
 import type { MemorySource } from '../metrics/server-memory.js';
 import type { VerdictId } from '../metrics/result.js';
+import { REDACTED, makeRedactor, redactDeep, redactHeaders, redactUrl, secretsOfHeaders, secretsOfUrl, type Redactor } from '../metrics/redact.js';
 
 /** Everything a run needs, validated by cli/options.ts (the only place defaults live). */
 export interface RunOptions {
@@ -43,6 +44,18 @@ export interface RunOptions {
   stormBudgetMs: number;
   /** Verdicts whose failure ends the run with exit 98. */
   failOn: VerdictId[];
+  /** idle profile: send one message this often (0 = never). */
+  idleSendEveryMs: number;
+  /** Sent once after each connect; null = send nothing (foreign targets). */
+  subscribeMessage: string | null;
+  /** Incoming messages above this size close the connection as a protocol error (1009). */
+  maxMessageBytes: number;
+  /** Skip TLS certificate checks (--insecure); said loudly in every report. */
+  tlsInsecure: boolean;
+  /** Extra trusted CA certificates (--ca FILE), PEM text; null = the system's. */
+  caPem: string | null;
+  /** More header names whose values are secrets (never sent to workers, only used for redaction). */
+  redactHeaders: string[];
 }
 
 /** One plan per worker, all sharing t=0 at `startAtEpochMs`. */
@@ -68,11 +81,37 @@ export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): W
     localAddresses: options.localAddresses,
     recordAttempts: options.recordAttempts,
     profile: options.profile,
+    tlsInsecure: options.tlsInsecure,
+    caPem: options.caPem,
   }));
 }
 
-/** The settings block of summary.json: what a reader needs to reproduce the run. */
+/**
+ * The options as they may be shown or written (plan.json): same shape, every secret replaced by
+ * "***" (credential headers, URL passwords, credential query values, also inside the sampler URL).
+ */
+export function redactedOptions(options: RunOptions): RunOptions {
+  const memorySource = options.memorySource && 'url' in options.memorySource ? { ...options.memorySource, url: redactUrl(options.memorySource.url) } : options.memorySource;
+  const shown: RunOptions = {
+    ...options,
+    url: redactUrl(options.url),
+    headers: redactHeaders(options.headers, options.redactHeaders),
+    memorySource,
+    // The certificate is public but long; its size says which one was given without flooding the files.
+    caPem: options.caPem === null ? null : `PEM, ${options.caPem.length} bytes`,
+  };
+  return redactDeep(shown, redactorForRun(options));
+}
+
+/** The settings block of summary.json: what a reader needs to reproduce the run, secrets hidden. */
 export function describeSettings(options: RunOptions): Record<string, unknown> {
-  const { outDir: _outDir, recordAttempts: _ra, runId: _runId, ...rest } = options;
+  const { outDir: _outDir, recordAttempts: _ra, runId: _runId, ...rest } = redactedOptions(options);
   return rest;
+}
+
+/** The redactor of one run: every secret the options hold (headers, target and sampler URLs). */
+export function redactorForRun(options: Pick<RunOptions, 'url' | 'headers' | 'redactHeaders' | 'memorySource'>): Redactor {
+  const secrets = [...secretsOfUrl(options.url), ...secretsOfHeaders(options.headers, options.redactHeaders)];
+  if (options.memorySource && 'url' in options.memorySource) secrets.push(...secretsOfUrl(options.memorySource.url));
+  return makeRedactor(secrets.filter((s) => s !== REDACTED));
 }

@@ -3,7 +3,8 @@
 import { ERROR_CODES, COUNTER, COUNTERS_LENGTH, PROFILES, errorIndex, type CoordinatorMessage, type WorkerFinal, type WorkerMessage } from '../protocol.js';
 import type { Phase, RunSummary, TimelinePoint } from '../metrics/result.js';
 import { addCounters, sumScalar } from './merge.js';
-import { buildWorkerPlans, type RunOptions } from './plan.js';
+import { buildWorkerPlans, redactedOptions, redactorForRun, type RunOptions } from './plan.js';
+import { redactDeep } from '../metrics/redact.js';
 import { WorkerPool, type RunningWorker } from './pool.js';
 import { buildSummary } from './summary.js';
 import { TickMerger } from './ticks.js';
@@ -51,7 +52,8 @@ export interface RunOutcome {
 
 /** Runs one soak to the end (duration, signal or abort) and writes summary.json. */
 export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper = new RunStopper()): Promise<RunOutcome> {
-  const folder = new ResultsFolder(options.outDir, options.runId);
+  const redact = redactorForRun(options);
+  const folder = new ResultsFolder(options.outDir, options.runId, redact);
   const startedAtMs = Date.now();
   const cpuAtStart = process.cpuUsage();
   const plans = buildWorkerPlans(options, 0);
@@ -91,7 +93,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   await Promise.race([allReady, ...running.map((w) => w.done.then(() => undefined, () => undefined))]);
   const startAtEpochMs = Date.now() + START_DELAY_MS + options.baselineMs;
   for (const w of running) w.port.postMessage({ type: 'start', startAtEpochMs } satisfies CoordinatorMessage);
-  folder.writePlan({ runId: options.runId, startAtEpochMs, options });
+  folder.writePlan({ runId: options.runId, startAtEpochMs, options: redactedOptions(options) });
   const timeline: TimelinePoint[] = [];
   let stopAtMs = Infinity;
   let coolingDown = false;
@@ -201,6 +203,9 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   });
   if (server) summary.server = server;
   judgeRun(summary, timeline, options, server, endedAtMs - startedAtMs);
-  folder.writeSummary(summary);
-  return { summary, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: ticks.attemptTimesMs, workerTotals };
+  // Server texts, sampler labels and errors may quote a URL or a token: hide secrets before anything is shown or written.
+  const { histograms, ...texts } = summary;
+  const shown: RunSummary = { ...redactDeep(texts, redact), histograms };
+  folder.writeSummary(shown);
+  return { summary: shown, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: ticks.attemptTimesMs, workerTotals };
 }

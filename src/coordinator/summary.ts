@@ -5,6 +5,7 @@ import { SCHEMA_VERSION, type ClockEstimate, type GeneratorHealth, type RunSumma
 import { profileCounts } from '../scenarios/mix.js';
 import { ALL_COLUMN, encodeGrid, profileMetrics } from './merge.js';
 import { describeSettings, type RunOptions } from './plan.js';
+import { redactUrl } from '../metrics/redact.js';
 import type { TickMerger } from './ticks.js';
 import { SOAKSTORM_VERSION } from './version.js';
 
@@ -69,7 +70,7 @@ export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): R
     endedAt: new Date(end.endedAtMs).toISOString(),
     durationMs: Math.max(0, end.endedAtMs - end.startedAtMs),
     loadMs: Math.max(0, end.loadMs),
-    target: { url: options.url, driver: options.driver },
+    target: { url: redactUrl(options.url), driver: options.driver },
     settings: describeSettings(options),
     totals: profileMetrics(m.counters, m.grid, null, options.clients),
     profiles,

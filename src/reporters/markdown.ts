@@ -1,5 +1,6 @@
 // summary.md for a CI step summary ($GITHUB_STEP_SUMMARY): status line, verdicts, key percentiles,
 // thresholds and close codes. Pure; every run-data string is escaped for Markdown and inline HTML.
+import { stripControl } from './format.js';
 import type { RunSummary } from '../metrics/result.js';
 import { closeCount, fmtCount, fmtDuration, fmtMs, fmtPct, runOutcome } from './html/format.js';
 
@@ -11,8 +12,7 @@ const ICON = { pass: '✅', fail: '❌', warn: '⚠️', inconclusive: '❔', 'n
  * and line breaks become spaces (a newline would end the row).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, ' ')
+  return stripControl(text.replace(/\r?\n|\r/g, ' '))
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
     .replace(/[\\`*_[\]|~]/g, '\\$&')
     .replace(/^(\s*)([#+-])(?=[\s#]|$)/, '$1\\$2')

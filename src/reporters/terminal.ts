@@ -3,7 +3,7 @@
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { HistogramName } from '../protocol.js';
 import type { ProfileMetrics, RunSummary } from '../metrics/result.js';
-import { bytes, ms, num, table } from './format.js';
+import { bytes, ms, num, table, stripControl } from './format.js';
 
 const LATENCY_HEAD = ['', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
 const LATENCY_ROWS: [HistogramName, string][] = [
@@ -71,6 +71,11 @@ function profileBlock(m: ProfileMetrics, seconds: number): string[] {
 
 /** The end-of-run summary as plain text lines. */
 export function formatSummary(s: RunSummary, summaryPath: string): string {
+  // Server texts (close reasons, errors) appear in many lines: clean the whole block once.
+  return formatSummaryLines(s, summaryPath).split('\n').map((line) => stripControl(line)).join('\n');
+}
+
+function formatSummaryLines(s: RunSummary, summaryPath: string): string {
   const seconds = s.loadMs / 1000;
   const out: string[] = [];
   out.push(`soakstorm ${s.soakstorm} run ${s.runId}: ${s.status} (${s.stopReason})`);

@@ -14,15 +14,16 @@ function area(file: string): string {
 }
 
 const ALLOWED: Record<string, string[]> = {
-  cli: ['coordinator', 'reporters', 'scenarios', 'metrics', 'protocol', 'errors', 'lab', 'cli'],
+  cli: ['coordinator', 'reporters', 'scenarios', 'metrics', 'protocol', 'errors', 'lab', 'cli', 'units'],
   coordinator: ['coordinator', 'protocol', 'metrics', 'scenarios', 'errors'],
   workers: ['workers', 'protocol', 'metrics/histogram', 'metrics/close-codes', 'scenarios'],
   reporters: ['reporters', 'metrics', 'protocol', 'errors'],
   metrics: ['metrics', 'protocol', 'errors'],
   scenarios: ['scenarios', 'protocol'],
-  lab: ['lab', 'errors'],
+  lab: ['lab', 'errors', 'units'],
   protocol: [],
   errors: [],
+  units: [],
 };
 
 function tsFiles(dir: string): string[] {

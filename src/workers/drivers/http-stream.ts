@@ -43,6 +43,8 @@ export interface HttpStreamOptions extends SseParserOptions, Pick<NdjsonParserOp
   localAddress?: string;
   /** Accept self-signed certificates when false (default true). */
   rejectUnauthorized?: boolean;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string;
   /** Scanner for seq/ts members; share one per worker (default: a scanner for 'seq' and 'ts'). */
   scanner?: SeqTsScanner | null;
 }
@@ -257,7 +259,7 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
     const o = this.#opts;
     const connectTimeoutMs = o.connectTimeoutMs ?? 10_000;
     const client = new Client(this.#origin, {
-      connect: { timeout: connectTimeoutMs, rejectUnauthorized: o.rejectUnauthorized ?? true },
+      connect: { timeout: connectTimeoutMs, rejectUnauthorized: o.rejectUnauthorized ?? true, ...(o.ca !== undefined ? { ca: o.ca } : {}) },
       headersTimeout: connectTimeoutMs,
       bodyTimeout: o.idleTimeoutMs ?? 0,
       pipelining: 1,

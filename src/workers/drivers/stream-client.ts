@@ -104,7 +104,7 @@ export class StreamClient implements SimClient {
     this.format = plan.driver === 'ndjson' ? 'ndjson' : 'sse';
     const local = plan.localAddresses.length > 0 ? plan.localAddresses[id % plan.localAddresses.length] : undefined;
     this.stream = new HttpStream<StreamClient>(
-      { url: sub.url, format: this.format, headers: plan.headers, connectTimeoutMs: plan.connectTimeoutMs, localAddress: local },
+      { url: sub.url, format: this.format, headers: plan.headers, connectTimeoutMs: plan.connectTimeoutMs, localAddress: local, rejectUnauthorized: !plan.tlsInsecure, ...(plan.caPem !== null ? { ca: plan.caPem } : {}) },
       STREAM_HANDLERS,
       this,
     );

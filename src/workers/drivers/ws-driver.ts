@@ -155,6 +155,8 @@ export class WsClient implements SimClient {
       followRedirects: false,
       headers: plan.headers,
       localAddress: local,
+      rejectUnauthorized: !plan.tlsInsecure,
+      ...(plan.caPem !== null ? { ca: plan.caPem } : {}),
     });
     ws.binaryType = 'nodebuffer';
     attachListeners(ws, this);

@@ -1,0 +1,60 @@
+// Options that are fine alone but contradict each other: each becomes one line naming where both
+// values came from (flag, SOAKSTORM_* variable or config key). Options that do nothing for the
+// chosen protocol are warnings: the run still makes sense, but the user believes something false.
+import { MESSAGE_HEADER_BYTES } from '../protocol.js';
+import type { RunOptions } from '../coordinator/plan.js';
+import { showDuration } from '../units.js';
+import { openFileLimit } from './memory-options.js';
+import type { OptionSources } from './option-values.js';
+import type { RunOptionKey } from './run-option-table.js';
+
+/** Descriptors the process needs besides its client sockets (threads, pipes, results files). */
+const FD_RESERVE = 200;
+
+/** Pushes one problem per contradiction between already-parsed options. */
+export function checkContradictions(o: RunOptions, src: OptionSources, problems: string[]): void {
+  const from = (key: RunOptionKey): string => src.get(key).label;
+  const fdLimit = openFileLimit();
+  // One descriptor per connection (storms and churn briefly hold two) plus the process's own.
+  if (o.clients + FD_RESERVE > fdLimit) {
+    problems.push(
+      `--clients ${o.clients} needs about ${o.clients + FD_RESERVE} open files, but this process may open ${fdLimit} (ulimit -n). Raise it with "ulimit -n ${o.clients + FD_RESERVE}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
+    );
+  }
+  if (o.durationMs <= 0) problems.push(`${from('duration')} must be longer than 0 (got "${String(src.get('duration').text)}").`);
+  else if (o.rampUpMs >= o.durationMs) {
+    problems.push(`${from('rampUp')} ${showDuration(o.rampUpMs)} is not shorter than ${from('duration')} ${showDuration(o.durationMs)}: some clients would never connect. Shorten the ramp-up or lengthen the run.`);
+  }
+  if (o.profile.payloadBytes < MESSAGE_HEADER_BYTES) {
+    problems.push(`${from('payload')} ${o.profile.payloadBytes} is below the ${MESSAGE_HEADER_BYTES}-byte message header (seq, client id, timestamps). Use --payload ${MESSAGE_HEADER_BYTES} or more.`);
+  }
+  if (o.profile.reconnectBaseMs > o.profile.reconnectCapMs) {
+    problems.push(`${from('reconnectBase')} ${showDuration(o.profile.reconnectBaseMs)} is above ${from('reconnectCap')} ${showDuration(o.profile.reconnectCapMs)}: the first backoff step would exceed the longest. Lower the base or raise the cap.`);
+  }
+  if (o.mix[3]! > 0 && o.profile.stormAtMs.length === 0 && o.profile.stormEveryMs === 0) {
+    problems.push(`--mix has storm clients but no storm is set (got "${String(src.get('mix').text)}"). Add --storm-at 30s or --storm-every 1m.`);
+  }
+  if (o.profile.stormAtMs.some((t) => t >= o.durationMs)) {
+    problems.push(`${from('stormAt')} is past the end of the run (got "${String(src.get('stormAt').text)}" with ${from('duration')} ${showDuration(o.durationMs)}). Use times inside the run.`);
+  }
+  if (o.tlsInsecure && o.caPem !== null) {
+    problems.push(`${from('insecure')} and ${from('ca')} contradict each other: --insecure checks no certificate at all. Keep --ca to check against your CA, or --insecure alone.`);
+  }
+  const tls = /^(wss|https):/i.test(o.url);
+  if (o.url !== '' && !tls && (o.tlsInsecure || o.caPem !== null)) {
+    problems.push(`${o.tlsInsecure ? from('insecure') : from('ca')} needs a TLS target (wss:// or https://), but the URL is plain text. Drop it or use a TLS URL.`);
+  }
+}
+
+/** Options set by the user that the chosen protocol ignores: one warning line each. */
+export function protocolWarnings(o: RunOptions, src: OptionSources): string[] {
+  const out: string[] = [];
+  if (o.driver === 'ws') return out;
+  const name = o.driver.toUpperCase();
+  // Streams only read: nothing is sent after the request, and there are no ping frames.
+  const wsOnly: RunOptionKey[] = ['rate', 'payload', 'rtt', 'subscribe', 'idleSendEvery'];
+  for (const key of wsOnly) {
+    if (src.given(key)) out.push(`${src.get(key).label} does nothing for ${name} (streams only read; the server decides what it sends). Remove it, or use a ws:// target.`);
+  }
+  return out;
+}
