@@ -2,6 +2,7 @@
 // (exit 99 on regression, 2 on bad input). Commander wiring only; the judging is metrics/compare.ts.
 import { Option, type Command } from 'commander';
 import { SoakstormError } from '../errors.js';
+import { redactText } from '../metrics/redact.js';
 import { compareRuns, parseTolerance, renderComparison, COMPARE_KEYS, type CompareKey, type Tolerance } from '../metrics/compare.js';
 import { loadSummary, readResultVersion } from '../reporters/write-reports.js';
 import { EXIT } from './exit-codes.js';
@@ -47,7 +48,8 @@ Example:
         const [baseline, current] = await Promise.all([loadSummary(baseDir), loadSummary(currentDir)]);
         const result = compareRuns(baseline, current, tolerances);
         const title = `soakstorm compare: baseline ${baseDir} (${baseline.runId}) vs current ${currentDir} (${current.runId})`;
-        process.stdout.write(renderComparison(result, title, flags.format));
+        // Results written before redaction existed may still hold a token in a URL: never print it.
+        process.stdout.write(redactText(renderComparison(result, title, flags.format)));
         process.exitCode = result.regressed ? EXIT.THRESHOLDS : EXIT.OK;
       } catch (err) {
         failWith(err);

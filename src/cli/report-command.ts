@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import { SoakstormError } from '../errors.js';
 import { loadResults, writeReports } from '../reporters/write-reports.js';
 import { EXIT } from './exit-codes.js';
+import { redactText } from '../metrics/redact.js';
 
 /** Prints a user error as soakstorm lines and sets its exit code; anything else is rethrown (a bug). */
 export function failWith(err: unknown): void {
   if (!(err instanceof SoakstormError)) throw err;
-  for (const line of err.message.split('\n')) process.stderr.write(`soakstorm: ${line}\n`);
+  for (const line of err.message.split('\n')) process.stderr.write(`soakstorm: ${redactText(line)}\n`);
   process.exitCode = err.exitCode;
 }
 

@@ -52,3 +52,8 @@ const CONTROL_AND_NEWLINE = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u20
 export function stripControl(text: string, keepNewlines = false): string {
   return text.replace(keepNewlines ? CONTROL : CONTROL_AND_NEWLINE, '\uFFFD');
 }
+
+/** The loud line every report shows when the run skipped certificate checks (--insecure); null otherwise. */
+export function insecureNote(settings: Readonly<Record<string, unknown>>): string | null {
+  return settings['tlsInsecure'] === true ? 'TLS certificates were NOT checked (--insecure): the target\'s identity is unverified.' : null;
+}

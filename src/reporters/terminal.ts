@@ -3,7 +3,7 @@
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { HistogramName } from '../protocol.js';
 import type { ProfileMetrics, RunSummary } from '../metrics/result.js';
-import { bytes, ms, num, table, stripControl } from './format.js';
+import { bytes, insecureNote, ms, num, table, stripControl } from './format.js';
 
 const LATENCY_HEAD = ['', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
 const LATENCY_ROWS: [HistogramName, string][] = [
@@ -79,6 +79,8 @@ function formatSummaryLines(s: RunSummary, summaryPath: string): string {
   const seconds = s.loadMs / 1000;
   const out: string[] = [];
   out.push(`soakstorm ${s.soakstorm} run ${s.runId}: ${s.status} (${s.stopReason})`);
+  const insecure = insecureNote(s.settings);
+  if (insecure) out.push(`WARNING: ${insecure}`);
   out.push(`target ${s.target.url}  clients ${num(s.totals.clients)}  load ${seconds.toFixed(1)} s (whole run ${(s.durationMs / 1000).toFixed(1)} s)  workers ${s.generator.workers}`);
   out.push('');
   out.push(...profileBlock(s.totals, seconds));
