@@ -95,7 +95,7 @@ function unreachableMessage(s: RunSummary): string {
   const top = Object.entries(s.totals.errors).sort((a, b) => b[1] - a[1])[0];
   const code = top?.[0] ?? 'other';
   const words = ERROR_WORDS[code] ?? s.samples.find((x) => x.kind === 'error')?.text ?? 'no connection could be opened';
-  return `cannot reach ${s.target.url}: ${words}${ERROR_WORDS[code] ? ` (${code})` : ''}. Start the target or run "soakstorm lab".`;
+  return `cannot reach ${s.target.url}: ${stripControl(words)}${ERROR_WORDS[code] ? ` (${code})` : ''}. Start the target or run "soakstorm lab".`;
 }
 
 export { SoakstormError };
