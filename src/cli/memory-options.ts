@@ -44,9 +44,9 @@ export function memorySourceFrom(value: (key: string) => string | string[] | boo
       return null;
     }
     src = { kind: 'pid', pid: Number(pid) };
-  } else if (prom !== '') src = { kind: 'prometheus', url: prom, metric: String(value('metric') ?? 'process_resident_memory_bytes') };
+  } else if (prom !== '') src = { kind: 'prometheus', url: prom, metric: String(value('metric')) };
   else if (json !== '') {
-    const unit = String(value('unit') ?? 'MB').toUpperCase();
+    const unit = String(value('unit')).toUpperCase();
     src = { kind: 'json', url: json, jsonPath: String(value('jsonPath') ?? ''), unit: unit as 'MB' };
   }
   if (src) for (const p of validateMemorySource(src)) problems.push(redactText(p.replace(/^soakstorm: /, '')));
