@@ -92,13 +92,23 @@ export function secretsOfUrl(url: string): string[] {
   return out;
 }
 
-/** The secret values of credential headers; "Bearer abc" also yields "abc". */
+/**
+ * The secret values of credential headers: the whole value, the credentials after an auth scheme
+ * ("Bearer abc" → "abc") and each cookie value ("a=1; sid=xyz" → "xyz"). Scheme and cookie
+ * names are not secrets and are kept, so the word "session" is never hidden from a report.
+ */
 export function secretsOfHeaders(headers: Readonly<Record<string, string>>, extra: readonly string[] = []): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(headers)) {
     if (!isSecretHeader(k, extra)) continue;
-    out.push(v);
-    for (const part of v.split(/[\s;,=]+/)) out.push(part);
+    out.push(v.trim());
+    for (const item of v.split(/[;,]/)) {
+      const t = item.trim();
+      const eq = t.indexOf('=');
+      const space = t.indexOf(' ');
+      if (eq > 0 && (space < 0 || eq < space)) out.push(t.slice(eq + 1).trim());
+      else if (space > 0) out.push(t.slice(space + 1).trim());
+    }
   }
   return out;
 }

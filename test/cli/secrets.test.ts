@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runCli } from '../helpers/cli.js';
 import { tempResults } from '../helpers/run-options.js';
-import { redactText, redactUrl } from '../../src/metrics/redact.js';
+import { makeRedactor, redactText, redactUrl, secretsOfHeaders } from '../../src/metrics/redact.js';
 
 const SECRETS = {
   bearer: 'bearer-S3CRET-4a7f',
@@ -110,4 +110,12 @@ test('redaction rules: credential query names, userinfo, header pairs in text; t
   assert.equal(redactUrl('sse+https://user@h:8443/s?room=1'), 'sse+https://user@h:8443/s?room=1', 'a user name alone is no secret');
   assert.equal(redactUrl('not a url'), 'not a url');
   assert.equal(redactText('GET http://a:b@h/m?token=t failed; Authorization: Bearer xyz'), 'GET http://a:***@h/m?token=*** failed; Authorization: ***');
+});
+
+test('header secrets: the credentials are hidden, scheme and cookie names are not', () => {
+  const secrets = secretsOfHeaders({ Authorization: 'Bearer abc-123-def', Cookie: 'theme=dark-mode; session=s-99887766', Accept: 'text/plain-secret' });
+  assert.ok(secrets.includes('abc-123-def') && secrets.includes('s-99887766') && secrets.includes('dark-mode'));
+  assert.ok(!secrets.includes('Bearer') && !secrets.includes('session') && !secrets.includes('text/plain-secret'), JSON.stringify(secrets));
+  const redact = makeRedactor(secrets);
+  assert.equal(redact('closed: token abc-123-def expired; churn sessions ended'), 'closed: token *** expired; churn sessions ended');
 });
