@@ -10,7 +10,7 @@ import { memorySourceFrom } from './memory-options.js';
 import { parseHeader } from './parse-values.js';
 import { OptionSources, type RawOptions } from './option-values.js';
 import { RUN_OPTION_TABLE, longFlag, type OptionSpec, type RunOptionKey } from './run-option-table.js';
-import { checkContradictions, protocolWarnings } from './run-checks.js';
+import { checkContradictions, ignoredOptionWarnings } from './run-checks.js';
 import { checkUrl, splitScheme } from './target-url.js';
 
 export { RUN_OPTION_TABLE, DEFAULT_WORKERS, type OptionSpec } from './run-option-table.js';
@@ -150,7 +150,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       labFault: text('labFault'),
       progress: src.get('progress').text !== false,
       debug: on('debug'),
-      warnings: protocolWarnings(options, src),
+      warnings: ignoredOptionWarnings(options, src),
     },
   };
 }

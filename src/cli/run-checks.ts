@@ -1,7 +1,7 @@
 // Options that are fine alone but contradict each other: each becomes one line naming where both
 // values came from (flag, SOAKSTORM_* variable or config key). Options that do nothing for the
 // chosen protocol are warnings: the run still makes sense, but the user believes something false.
-import { MESSAGE_HEADER_BYTES } from '../protocol.js';
+import { MESSAGE_HEADER_BYTES, PROFILES } from '../protocol.js';
 import type { RunOptions } from '../coordinator/plan.js';
 import { showDuration } from '../units.js';
 import { openFileLimit } from './memory-options.js';
@@ -46,15 +46,32 @@ export function checkContradictions(o: RunOptions, src: OptionSources, problems:
   }
 }
 
-/** Options set by the user that the chosen protocol ignores: one warning line each. */
-export function protocolWarnings(o: RunOptions, src: OptionSources): string[] {
+/** Profile options that only matter when that profile has clients in --mix. */
+const PROFILE_OPTIONS: Readonly<Record<string, readonly RunOptionKey[]>> = {
+  slow: ['slowReadRate'],
+  sleepy: ['awake', 'asleep', 'sleepJitter', 'vanish'],
+  storm: ['stormAt', 'stormEvery', 'stormBudget'],
+  idle: ['idleSendEvery'],
+};
+
+/** Options set by the user that do nothing here (protocol or mix): one warning line each. */
+export function ignoredOptionWarnings(o: RunOptions, src: OptionSources): string[] {
   const out: string[] = [];
-  if (o.driver === 'ws') return out;
-  const name = o.driver.toUpperCase();
-  // Streams only read: nothing is sent after the request, and there are no ping frames.
-  const wsOnly: RunOptionKey[] = ['rate', 'payload', 'rtt', 'subscribe', 'idleSendEvery'];
-  for (const key of wsOnly) {
-    if (src.given(key)) out.push(`${src.get(key).label} does nothing for ${name} (streams only read; the server decides what it sends). Remove it, or use a ws:// target.`);
+  if (o.driver !== 'ws') {
+    const name = o.driver.toUpperCase();
+    // Streams only read: nothing is sent after the request, and there are no ping frames.
+    for (const key of ['rate', 'payload', 'rtt', 'subscribe', 'idleSendEvery'] as const) {
+      if (src.given(key)) out.push(`${src.get(key).label} does nothing for ${name} (streams only read; the server decides what it sends). Remove it, or use a ws:// target.`);
+    }
+  }
+  for (const [profile, keys] of Object.entries(PROFILE_OPTIONS)) {
+    const p = (PROFILES as readonly string[]).indexOf(profile);
+    if (p >= 0 && o.mix[p]! > 0) continue;
+    for (const key of keys) {
+      if (src.given(key) && !out.some((w) => w.startsWith(src.get(key).label))) {
+        out.push(`${src.get(key).label} does nothing: --mix has no ${profile} clients. Add e.g. --mix fast=80,${profile}=20, or remove it.`);
+      }
+    }
   }
   return out;
 }

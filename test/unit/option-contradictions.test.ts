@@ -75,6 +75,14 @@ test('options the chosen protocol ignores are warnings, not errors; ws gets none
   assert.deepEqual(resolveRunOptions(URL, { rate: '5' }, {}, 'id').extras.warnings, []);
 });
 
+test('profile options without that profile in --mix are warnings; with it, none', () => {
+  assert.deepEqual(resolveRunOptions(URL, { awake: '5s', slowReadRate: '1KB' }, {}, 'id').extras.warnings, [
+    '--slow-read-rate does nothing: --mix has no slow clients. Add e.g. --mix fast=80,slow=20, or remove it.',
+    '--awake does nothing: --mix has no sleepy clients. Add e.g. --mix fast=80,sleepy=20, or remove it.',
+  ]);
+  assert.deepEqual(resolveRunOptions(URL, { awake: '5s', mix: 'fast=50,sleepy=50' }, {}, 'id').extras.warnings, []);
+});
+
 test('the CONTRACT options resolve with their table defaults and from flags', () => {
   const d = resolveRunOptions(URL, {}, {}, 'id').options;
   assert.equal(d.idleSendEveryMs, 0);
