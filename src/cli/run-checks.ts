@@ -37,6 +37,12 @@ export function checkContradictions(o: RunOptions, src: OptionSources, problems:
   if (o.profile.stormAtMs.some((t) => t >= o.durationMs)) {
     problems.push(`${from('stormAt')} is past the end of the run (got "${String(src.get('stormAt').text)}" with ${from('duration')} ${showDuration(o.durationMs)}). Use times inside the run.`);
   }
+  // The echo of our own message, or a push we asked for, must fit under the incoming cap.
+  const biggest = Math.max(o.profile.payloadBytes, o.profile.pushBytes);
+  if (o.maxMessageBytes < biggest) {
+    const which = o.profile.payloadBytes >= o.profile.pushBytes ? `${from('payload')} ${o.profile.payloadBytes}` : `${from('pushSize')} ${o.profile.pushBytes}`;
+    problems.push(`${from('maxMessageSize')} ${o.maxMessageBytes} is below ${which}: every echo or push asked for would be refused as oversized. Raise --max-message-size.`);
+  }
   if (o.tlsInsecure && o.caPem !== null) {
     problems.push(`${from('insecure')} and ${from('ca')} contradict each other: --insecure checks no certificate at all. Keep --ca to check against your CA, or --insecure alone.`);
   }

@@ -43,6 +43,15 @@ test('every contradiction is reported at once, one line each, naming flag, env v
   ]);
 });
 
+test('an incoming size cap below what we ask the server to send is a contradiction', () => {
+  assert.deepEqual(problemsOf(() => resolveRunOptions(URL, { maxMessageSize: '512', payload: '1KB' }, {}, 'id')), [
+    '--max-message-size 512 is below --payload 1024: every echo or push asked for would be refused as oversized. Raise --max-message-size.',
+  ]);
+  assert.deepEqual(problemsOf(() => resolveRunOptions(URL, {}, { SOAKSTORM_MAX_MESSAGE_SIZE: '100' }, 'id')), [
+    'SOAKSTORM_MAX_MESSAGE_SIZE (--max-message-size) 100 is below --push-size 1024: every echo or push asked for would be refused as oversized. Raise --max-message-size.',
+  ]);
+});
+
 test('a bad value names its source: env variable or config key', () => {
   const file = config({ clients: 'lots' });
   assert.deepEqual(problemsOf(() => resolveRunOptions(URL, { config: file }, { SOAKSTORM_DURATION: '30' }, 'id')), [
