@@ -49,6 +49,8 @@ export interface ProfileOptions {
   reconnectBaseMs: Millis;
   reconnectCapMs: Millis;
   reconnectMaxTries: number;
+  /** idle: send one message this often (0 = never; the idle client only reads and answers pings). */
+  idleSendEveryMs: Millis;
 }
 
 /** What one worker needs to run its shard of the population. */
@@ -80,11 +82,18 @@ export interface WorkerPlan {
   localAddresses: string[];
   /** Send every attempt's start time back (tests of reconnect spreading); off in normal runs. */
   recordAttempts: boolean;
-  profile: ProfileOptions;
-  /** Skip TLS certificate checks (--insecure). */
+  /**
+   * Text sent once per connection by slow and sleepy clients to ask for pushes (the lab's subscribe);
+   * null = send nothing and read what the server pushes on its own (foreign servers).
+   */
+  subscribeMessage: string | null;
+  /** Largest incoming message, SSE event or NDJSON line; a bigger one is a protocol error (1009). */
+  maxMessageBytes: number;
+  /** Skip TLS certificate checks (wss://, https://). */
   tlsInsecure: boolean;
-  /** Extra trusted CA certificates, PEM (--ca); null = the system's. */
+  /** Extra trusted CA certificates (PEM) for TLS; null = the system's. */
   caPem: string | null;
+  profile: ProfileOptions;
 }
 
 /** Payload of the one long piscina task each worker runs. */

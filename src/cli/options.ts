@@ -8,6 +8,7 @@ import type { ProfileOptions } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import { memorySourceFrom } from './memory-options.js';
 import { parseHeader } from './parse-values.js';
+import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { OptionSources, type RawOptions } from './option-values.js';
 import { RUN_OPTION_TABLE, longFlag, type OptionSpec, type RunOptionKey } from './run-option-table.js';
 import { checkContradictions, ignoredOptionWarnings } from './run-checks.js';
@@ -92,6 +93,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     reconnectBaseMs: get('reconnectBase'),
     reconnectCapMs: get('reconnectCap'),
     reconnectMaxTries: get('reconnectMaxTries'),
+    idleSendEveryMs: get('idleSendEvery'),
   };
   const protocol = src.get('protocol');
   const { url: wireUrl, driver } = url === undefined ? { url: '', driver: 'ws' as const } : splitScheme(url, text('protocol'), protocol.label, problems);
@@ -127,8 +129,8 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     abortOnFail: on('abortOnFail'),
     failOn: text('failOn') === '' ? [] : get('failOn'),
     stormBudgetMs: get('stormBudget'),
-    idleSendEveryMs: get('idleSendEvery'),
-    subscribeMessage: text('subscribe') === '' ? null : text('subscribe'),
+    // The built-in lab (no URL) speaks soakstorm's subscribe; a foreign server gets nothing unasked.
+    subscribeMessage: text('subscribe') !== '' ? text('subscribe') : url === undefined ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,
     maxMessageBytes: get('maxMessageSize'),
     tlsInsecure: on('insecure'),
     caPem: text('ca') === '' ? null : readCa(text('ca'), src.get('ca').label, problems),

@@ -54,8 +54,6 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
     lab = await startLabProcess(extras.labFault ? ['--fault', extras.labFault] : []);
     options.url = lab.wsUrl;
     options.memorySource ??= { kind: 'prometheus', url: `${lab.httpUrl}/metrics` };
-    // The lab speaks the push protocol; a foreign target gets nothing it did not ask for (--subscribe).
-    options.subscribeMessage ??= `{"op":"subscribe","rate":${options.profile.pushRate},"size":${options.profile.pushBytes}}`;
     process.stderr.write(`soakstorm: no target given; soaking the built-in lab at ${lab.wsUrl} (pid ${lab.pid})\n`);
   }
   const stopper = new RunStopper();

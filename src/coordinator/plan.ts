@@ -27,6 +27,16 @@ export interface RunOptions {
   sessionMaxMs: number;
   localAddresses: string[];
   recordAttempts: boolean;
+  /** Sent by slow and sleepy clients on open; the lab's subscribe for the built-in lab, else null (--subscribe). */
+  subscribeMessage: string | null;
+  /** Incoming message/event/line cap in bytes (--max-message-size). */
+  maxMessageBytes: number;
+  /** Skip TLS certificate checks (--insecure). */
+  tlsInsecure: boolean;
+  /** Extra CA certificates, PEM text read by the CLI (--ca FILE). */
+  caPem: string | null;
+  /** Header names whose values are redacted in every output (--redact-header); not sent to workers. */
+  redactHeaders: string[];
   profile: ProfileOptions;
   /** Where to sample the target's memory; null = no sampler. */
   memorySource: MemorySource | null;
@@ -44,18 +54,6 @@ export interface RunOptions {
   stormBudgetMs: number;
   /** Verdicts whose failure ends the run with exit 98. */
   failOn: VerdictId[];
-  /** idle profile: send one message this often (0 = never). */
-  idleSendEveryMs: number;
-  /** Sent once after each connect; null = send nothing (foreign targets). */
-  subscribeMessage: string | null;
-  /** Incoming messages above this size close the connection as a protocol error (1009). */
-  maxMessageBytes: number;
-  /** Skip TLS certificate checks (--insecure); said loudly in every report. */
-  tlsInsecure: boolean;
-  /** Extra trusted CA certificates (--ca FILE), PEM text; null = the system's. */
-  caPem: string | null;
-  /** More header names whose values are secrets (never sent to workers, only used for redaction). */
-  redactHeaders: string[];
 }
 
 /** One plan per worker, all sharing t=0 at `startAtEpochMs`. */
@@ -80,9 +78,11 @@ export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): W
     sessionMaxMs: options.sessionMaxMs,
     localAddresses: options.localAddresses,
     recordAttempts: options.recordAttempts,
-    profile: options.profile,
+    subscribeMessage: options.subscribeMessage,
+    maxMessageBytes: options.maxMessageBytes,
     tlsInsecure: options.tlsInsecure,
     caPem: options.caPem,
+    profile: options.profile,
   }));
 }
 

@@ -94,14 +94,15 @@ test('profile options without that profile in --mix are warnings; with it, none'
 
 test('the CONTRACT options resolve with their table defaults and from flags', () => {
   const d = resolveRunOptions(URL, {}, {}, 'id').options;
-  assert.equal(d.idleSendEveryMs, 0);
+  assert.equal(d.profile.idleSendEveryMs, 0);
   assert.equal(d.subscribeMessage, null);
   assert.equal(d.maxMessageBytes, 16 * 1024 * 1024);
   assert.equal(d.tlsInsecure, false);
   assert.equal(d.caPem, null);
   assert.deepEqual(d.redactHeaders, []);
   const o = resolveRunOptions('wss://127.0.0.1:9/', { idleSendEvery: '25s', subscribe: '{"sub":"prices"}', maxMessageSize: '1MB', insecure: true, redactHeader: ['X-Token', 'X-Other'] }, {}, 'id').options;
-  assert.equal(o.idleSendEveryMs, 25_000);
+  assert.equal(o.profile.idleSendEveryMs, 25_000);
+  assert.equal(resolveRunOptions(undefined, {}, {}, 'id').options.subscribeMessage, '{"op":"subscribe","rate":20,"size":1024}', 'the built-in lab gets its subscribe');
   assert.equal(o.subscribeMessage, '{"sub":"prices"}');
   assert.equal(o.maxMessageBytes, 1024 * 1024);
   assert.equal(o.tlsInsecure, true);
