@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
 import { optionHelp } from './option-help.js';
-import { tlsFailure } from './tls-errors.js';
+import { tlsFailureOf } from '../metrics/tls-failure.js';
 import { stripControl } from '../reporters/format.js';
 import { SoakstormError } from '../errors.js';
 import { runSoak } from '../coordinator/run.js';
@@ -88,8 +88,8 @@ export function exitCodeFor(s: RunSummary, signal: 'SIGINT' | 'SIGTERM' | undefi
 }
 
 function unreachableMessage(s: RunSummary): string {
-  const tls = s.samples.filter((x) => x.kind === 'error').map((x) => tlsFailure(x.text)).find((w) => w !== null);
-  if (tls) return `cannot connect to ${s.target.url}: ${stripControl(tls)}.`;
+  const tls = tlsFailureOf(s.samples);
+  if (tls !== null) return `cannot connect to ${s.target.url}: ${tls}.`;
   const top = Object.entries(s.totals.errors).sort((a, b) => b[1] - a[1])[0];
   const code = top?.[0] ?? 'other';
   const words = ERROR_WORDS[code] ?? s.samples.find((x) => x.kind === 'error')?.text ?? 'no connection could be opened';
