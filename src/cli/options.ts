@@ -52,6 +52,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
   };
   // Parsed in table order, so problems are listed in --help order.
   for (const key of Object.keys(RUN_OPTION_TABLE) as RunOptionKey[]) if (RUN_OPTION_TABLE[key].parse) parsed.set(key, parseOne(key));
+  /** Undefined only for an option whose default is unset ('') that was not given or was invalid. */
   const get = <K extends RunOptionKey>(key: K): ValueOf<K> => parsed.get(key) as ValueOf<K>;
   const text = (key: RunOptionKey): string => {
     const t = src.get(key).text;
@@ -63,7 +64,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
   };
   const on = (key: RunOptionKey): boolean => src.get(key).text === true;
   /** A default that depends on other values (documented in the table's defaultNote). */
-  const getOr = <K extends RunOptionKey>(key: K, computed: ValueOf<K>): ValueOf<K> => (src.given(key) ? get(key) : computed);
+  const getOr = <K extends RunOptionKey>(key: K, computed: ValueOf<K>): ValueOf<K> => (src.given(key) ? (get(key) ?? computed) : computed);
 
   if (url !== undefined) checkUrl(url, problems);
   const headers: Record<string, string> = {};
@@ -87,7 +88,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     asleepMs: get('asleep'),
     sleepJitterPct: get('sleepJitter'),
     vanishPct: get('vanish'),
-    stormAtMs: text('stormAt') === '' ? [] : get('stormAt'),
+    stormAtMs: get('stormAt') ?? [],
     stormEveryMs: get('stormEvery'),
     reconnect: get('reconnect'),
     reconnectBaseMs: get('reconnectBase'),
@@ -117,7 +118,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     headers,
     sessionMinMs,
     sessionMaxMs,
-    localAddresses: text('localAddress') === '' ? [] : get('localAddress'),
+    localAddresses: get('localAddress') ?? [],
     recordAttempts: on('recordAttempts'),
     profile,
     memorySource,
@@ -127,7 +128,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     serverHeartbeatMs: get('serverHeartbeat'),
     thresholds: list('threshold'),
     abortOnFail: on('abortOnFail'),
-    failOn: text('failOn') === '' ? [] : get('failOn'),
+    failOn: get('failOn') ?? [],
     stormBudgetMs: get('stormBudget'),
     // The built-in lab (no URL) speaks soakstorm's subscribe; a foreign server gets nothing unasked.
     subscribeMessage: text('subscribe') !== '' ? text('subscribe') : url === undefined ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,

@@ -52,6 +52,15 @@ test('an incoming size cap below what we ask the server to send is a contradicti
   ]);
 });
 
+test('bad values of options without a default are problems, never crashes', () => {
+  assert.deepEqual(problemsOf(() => resolveRunOptions(URL, { stormAt: 'soon', localAddress: 'here', failOn: 'everything', baseline: 'x' }, {}, 'id')), [
+    '--local-address is not an address list (got "here"). Use e.g. 127.0.0.2-127.0.0.20.',
+    '--storm-at is not a duration (got "soon"). Use a number with a unit, e.g. 500ms, 30s, 5m, 1h.',
+    '--baseline is not a duration (got "x"). Use a number with a unit, e.g. 500ms, 30s, 5m, 1h.',
+    '--fail-on must be one of leak, backpressure, idle-cut, zombie, reconnect-loop, storm-recovery, burstiness, generator-saturated (got "everything").',
+  ]);
+});
+
 test('a bad value names its source: env variable or config key', () => {
   const file = config({ clients: 'lots' });
   assert.deepEqual(problemsOf(() => resolveRunOptions(URL, { config: file }, { SOAKSTORM_DURATION: '30' }, 'id')), [
