@@ -62,3 +62,6 @@ export function showBytes(n: number): string {
   if (n !== 0 && n % 1024 === 0) return `${n / 1024}KB`;
   return String(n);
 }
+
+/** One line for every command's --help: how to write durations and sizes. */
+export const UNITS_HELP = 'Durations need a unit: 250ms, 30s, 5m, 1h, 1m30s (a bare 0 means off). Sizes are bytes or 1024-based units: 64, 4KB, 1MB.';

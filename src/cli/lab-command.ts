@@ -6,6 +6,7 @@ import { startLab, type Lab } from '../lab/server.js';
 import { DEFAULT_LAB_OPTIONS, LAB_PRESETS, LabOptionError, presetOptions, type LabOptions } from '../lab/options.js';
 import { resolveLabOptions } from '../lab/validate.js';
 import { LAB_KNOBS, knobDefault } from '../lab/knobs.js';
+import { UNITS_HELP } from '../units.js';
 
 export const DEFAULT_LAB_PORT = 8080;
 const STATUS_EVERY_MS = 5000;
@@ -22,6 +23,8 @@ const PRESET_HELP = Object.entries(LAB_PRESETS)
   .join('\n');
 
 const AFTER_HELP = `
+${UNITS_HELP}
+
 Fault presets (--fault a,b combines them; explicit flags override a preset):
 ${PRESET_HELP}
 

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
 import { optionHelp } from './option-help.js';
+import { UNITS_HELP } from '../units.js';
 import { tlsFailureOf } from '../metrics/tls-failure.js';
 import { stripControl } from '../reporters/format.js';
 import { SoakstormError } from '../errors.js';
@@ -39,6 +40,7 @@ export function registerRunCommand(program: Command): void {
     if (spec.hidden) opt.hideHelp();
     cmd.addOption(opt);
   }
+  cmd.addHelpText('after', `\n${UNITS_HELP}\nEvery option can also come from SOAKSTORM_<NAME> or a --config key; see docs/options.md.`);
   cmd.action(async (url: string | undefined, flags: RawOptions) => {
     process.exitCode = await runCommand(url, flags);
   });
