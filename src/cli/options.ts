@@ -2,6 +2,7 @@
 // precedence (option-values.ts), checked alone and then against each other (run-checks.ts).
 // Every problem is collected and reported at once, one line each, exit 2.
 import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { SoakstormOptionErrors } from '../errors.js';
 import type { RunOptions } from '../coordinator/plan.js';
 import type { ProfileOptions } from '../protocol.js';
@@ -170,6 +171,17 @@ function readCa(path: string, label: string, problems: string[]): string | null 
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     problems.push(`${label} ${path} holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line). Give the CA certificate in PEM form.`);
     return null;
+  }
+  // Each certificate is parsed here so a broken file is exit 2, not a run of failed handshakes
+  // (TLS contexts skip unparsable CA blocks without a word).
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (err) {
+      problems.push(`${label} ${path}: certificate ${i + 1} is not a usable certificate (${(err as Error).message}). Give the CA certificate in PEM form.`);
+      return null;
+    }
   }
   return pem;
 }
