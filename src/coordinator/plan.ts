@@ -3,7 +3,7 @@
 import type { DriverName, ProfileOptions, RttMode, WorkerPlan } from '../protocol.js';
 import type { MemorySource } from '../metrics/server-memory.js';
 import type { VerdictId } from '../metrics/result.js';
-import { REDACTED, makeRedactor, redactDeep, redactHeaders, redactUrl, secretsOfHeaders, secretsOfUrl, type Redactor } from '../metrics/redact.js';
+import { REDACTED, makeRedactor, redactDeep, redactHeaders, redactUrl, secretsOfHeaders, secretsOfMessage, secretsOfUrl, type Redactor } from '../metrics/redact.js';
 
 /** Everything a run needs, validated by cli/options.ts (the only place defaults live). */
 export interface RunOptions {
@@ -109,9 +109,9 @@ export function describeSettings(options: RunOptions): Record<string, unknown> {
   return rest;
 }
 
-/** The redactor of one run: every secret the options hold (headers, target and sampler URLs). */
-export function redactorForRun(options: Pick<RunOptions, 'url' | 'headers' | 'redactHeaders' | 'memorySource'>): Redactor {
-  const secrets = [...secretsOfUrl(options.url), ...secretsOfHeaders(options.headers, options.redactHeaders)];
+/** The redactor of one run: every secret the options hold (headers, target and sampler URLs, credential keys of --subscribe). */
+export function redactorForRun(options: Pick<RunOptions, 'url' | 'headers' | 'redactHeaders' | 'memorySource' | 'subscribeMessage'>): Redactor {
+  const secrets = [...secretsOfUrl(options.url), ...secretsOfHeaders(options.headers, options.redactHeaders), ...secretsOfMessage(options.subscribeMessage)];
   if (options.memorySource && 'url' in options.memorySource) secrets.push(...secretsOfUrl(options.memorySource.url));
   return makeRedactor(secrets.filter((s) => s !== REDACTED));
 }

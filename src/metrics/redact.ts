@@ -113,6 +113,32 @@ export function secretsOfHeaders(headers: Readonly<Record<string, string>>, extr
   return out;
 }
 
+/**
+ * Secret values in a JSON message the clients send (--subscribe): string or number values of keys
+ * named like credentials ({"op":"auth","token":"…"}) at any depth. Non-JSON text yields nothing.
+ */
+export function secretsOfMessage(text: string | null): string[] {
+  if (text === null) return [];
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (SECRET_QUERY_NAME.test(k) && (typeof x === 'string' || typeof x === 'number')) out.push(String(x));
+        else walk(x);
+      }
+    }
+  };
+  walk(data);
+  return out;
+}
+
 /** Replaces known secret values anywhere in a string, then redacts URLs and header pairs structurally. */
 export type Redactor = (text: string) => string;
 

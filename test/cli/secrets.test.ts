@@ -19,6 +19,7 @@ const SECRETS = {
   cookie: 'sid=cookie-S3CRET-0f3a',
   metricsPassword: 'mpw-S3CRET-7b21',
   metricsKey: 'mkey-S3CRET-c4d8',
+  subscribeToken: 'subtok-S3CRET-2e6a',
 };
 
 // A plain ws echo server that is not the lab, so the run exercises a foreign target, plus a
@@ -58,7 +59,7 @@ test('a run with credentials in headers, URL and sampler URL writes none of them
   const r = await runCli(
     ['run', target, '-c', '4', '-d', '2s', '--ramp-up', '500ms', '--drain', '500ms', '--baseline', '0', '--cooldown', '0', '--no-progress', '--out', out,
       '-H', `Authorization: Bearer ${SECRETS.bearer}`, '-H', `X-Custom-Auth: ${SECRETS.custom}`, '-H', `Cookie: ${SECRETS.cookie}`,
-      '--redact-header', 'x-custom-auth', '--server-metrics', metrics],
+      '--redact-header', 'x-custom-auth', '--server-metrics', metrics, '--subscribe', `{"op":"auth","auth":{"token":"${SECRETS.subscribeToken}"},"room":7}`],
     60_000,
   );
   assert.ok(r.code === 0 || r.code === 97, `exit ${r.code}: ${r.stderr}`);
@@ -81,6 +82,7 @@ test('a run with credentials in headers, URL and sampler URL writes none of them
   assert.equal(summary.target.url, `ws://soak:***@127.0.0.1:${port}/feed?token=***&room=7`);
   assert.deepEqual(summary.settings.headers, { Authorization: '***', 'X-Custom-Auth': '***', Cookie: '***' });
   assert.equal(summary.settings.memorySource.url, `http://ops:***@127.0.0.1:${port}/metrics?api_key=***`);
+  assert.equal((summary.settings as unknown as { subscribeMessage: string }).subscribeMessage, '{"op":"auth","auth":{"token":"***"},"room":7}');
 });
 
 test('an option error quoting a secret URL prints it redacted', async () => {
