@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import { SoakstormError } from '../errors.js';
 import { redactText } from '../metrics/redact.js';
+import { stripControl } from '../reporters/format.js';
 import { compareRuns, parseTolerance, renderComparison, COMPARE_KEYS, type CompareKey, type Tolerance } from '../metrics/compare.js';
 import { loadSummary, readResultVersion } from '../reporters/write-reports.js';
 import { EXIT } from './exit-codes.js';
@@ -48,8 +49,9 @@ Example:
         const [baseline, current] = await Promise.all([loadSummary(baseDir), loadSummary(currentDir)]);
         const result = compareRuns(baseline, current, tolerances);
         const title = `soakstorm compare: baseline ${baseDir} (${baseline.runId}) vs current ${currentDir} (${current.runId})`;
-        // Results written before redaction existed may still hold a token in a URL: never print it.
-        process.stdout.write(redactText(renderComparison(result, title, flags.format)));
+        // Results written before redaction existed may still hold a token in a URL, and any
+        // results file may hold server text with terminal escapes: print neither.
+        process.stdout.write(stripControl(redactText(renderComparison(result, title, flags.format)), true));
         process.exitCode = result.regressed ? EXIT.THRESHOLDS : EXIT.OK;
       } catch (err) {
         failWith(err);
