@@ -11,11 +11,11 @@ import { memorySourceFrom } from './memory-options.js';
 import { parseHeader } from './parse-values.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { OptionSources, type RawOptions } from './option-values.js';
-import { RUN_OPTION_TABLE, longFlag, type OptionSpec, type RunOptionKey } from './run-option-table.js';
+import { RUN_OPTION_TABLE, type OptionSpec, type RunOptionKey } from './run-option-table.js';
 import { checkContradictions, ignoredOptionWarnings } from './run-checks.js';
 import { checkUrl, splitScheme } from './target-url.js';
 
-export { RUN_OPTION_TABLE, DEFAULT_WORKERS, type OptionSpec } from './run-option-table.js';
+export { RUN_OPTION_TABLE, type OptionSpec } from './run-option-table.js';
 export type { RawOptions } from './option-values.js';
 
 /** Every run option with its key, in --help order. */
@@ -186,4 +186,3 @@ function readCa(path: string, label: string, problems: string[]): string | null 
   return pem;
 }
 
-export { longFlag };
