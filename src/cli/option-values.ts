@@ -51,7 +51,7 @@ export class OptionSources {
     if (env !== undefined) return { text: spec.boolean ? parseSwitch(env) : env, from: 'env', label: `${envName(key)} (${longFlag(key)})` };
     const c = this.#config[key];
     if (c !== undefined) {
-      const text = Array.isArray(c) ? c.map(String) : typeof c === 'boolean' ? c : String(c);
+      const text = Array.isArray(c) ? c.map(String) : typeof c === 'boolean' ? c : spec.boolean ? parseSwitch(String(c)) : String(c);
       return { text, from: 'config', label: `config key "${key}" in ${this.#configPath} (${longFlag(key)})` };
     }
     return { text: spec.boolean ? (flag ?? false) : spec.default, from: 'default', label: longFlag(key) };

@@ -52,7 +52,12 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     }
   };
   // Parsed in table order, so problems are listed in --help order.
-  for (const key of Object.keys(RUN_OPTION_TABLE) as RunOptionKey[]) if (RUN_OPTION_TABLE[key].parse) parsed.set(key, parseOne(key));
+  for (const key of Object.keys(RUN_OPTION_TABLE) as RunOptionKey[]) {
+    const spec: OptionSpec = RUN_OPTION_TABLE[key];
+    if (spec.parse) parsed.set(key, parseOne(key));
+    const raw = spec.boolean ? src.get(key) : null;
+    if (raw && typeof raw.text !== 'boolean' && raw.text !== undefined) problems.push(`${raw.label} is a switch (got "${String(raw.text)}"). Use 1 or 0, true or false.`);
+  }
   /** Undefined only for an option whose default is unset ('') that was not given or was invalid. */
   const get = <K extends RunOptionKey>(key: K): ValueOf<K> => parsed.get(key) as ValueOf<K>;
   const text = (key: RunOptionKey): string => {

@@ -117,4 +117,5 @@ test('the CONTRACT options resolve with their table defaults and from flags', ()
   assert.equal(o.tlsInsecure, true);
   assert.deepEqual(o.redactHeaders, ['X-Token', 'X-Other']);
   assert.equal(resolveRunOptions('wss://127.0.0.1:9/', {}, { SOAKSTORM_INSECURE: '1' }, 'id').options.tlsInsecure, true, 'a switch from the environment');
+  assert.deepEqual(problemsOf(() => resolveRunOptions('wss://127.0.0.1:9/', {}, { SOAKSTORM_INSECURE: 'maybe' }, 'id')), ['SOAKSTORM_INSECURE (--insecure) is a switch (got "maybe"). Use 1 or 0, true or false.']);
 });
