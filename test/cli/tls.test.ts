@@ -90,6 +90,7 @@ test('--insecure against a self-signed server: connections open, and it is said 
   const dir = join(out, readdirSync(out)[0]!);
   assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /TLS certificates were NOT checked \(--insecure\)/);
   assert.match(readFileSync(join(dir, 'report.html'), 'utf8'), /TLS certificates were NOT checked \(--insecure\)/);
+  assert.match(readFileSync(join(dir, 'junit.xml'), 'utf8'), /<property name="tls" value="certificates NOT checked \(--insecure\)"\/>/);
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { totals: { counters: { conn_opened: number } }; settings: { tlsInsecure: boolean } };
   assert.ok(summary.totals.counters.conn_opened >= 3);
   assert.equal(summary.settings.tlsInsecure, true);
