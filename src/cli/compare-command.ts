@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { SoakstormError } from '../errors.js';
 import { redactText } from '../metrics/redact.js';
-import { stripControl } from '../reporters/format.js';
+import { stripControl } from '../reporters/safe-text.js';
 import { compareRuns, parseTolerance, renderComparison, COMPARE_KEYS, type CompareKey, type Tolerance } from '../metrics/compare.js';
 import { loadSummary, readResultVersion } from '../reporters/write-reports.js';
 import { EXIT } from './exit-codes.js';

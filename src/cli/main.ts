@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { SoakstormError } from '../errors.js';
-import { redactText } from '../metrics/redact.js';
+import { redactError } from '../metrics/redact.js';
 import { SOAKSTORM_VERSION } from '../coordinator/version.js';
 import { EXIT } from './exit-codes.js';
 import { registerRunCommand } from './run-command.js';
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
-    process.exitCode = reportError(err);
+    // Any message may quote a URL or header the user typed: secrets go before anything prints.
+    process.exitCode = reportError(redactError(err));
   }
 }
 
@@ -49,18 +50,18 @@ function reportError(err: unknown): number {
     return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
   if (err instanceof SoakstormError) {
-    for (const line of err.message.split('\n')) process.stderr.write(`soakstorm: ${redactText(line)}\n`);
+    for (const line of err.message.split('\n')) process.stderr.write(`soakstorm: ${line}\n`);
     if (debug && err.stack) process.stderr.write(err.stack + '\n');
     return err.exitCode;
   }
   const e = err instanceof Error ? err : new Error(String(err));
   const log = join(tmpdir(), `soakstorm-crash-${process.pid}.log`);
   try {
-    writeFileSync(log, redactText(`${new Date().toISOString()}\n${e.stack ?? e.message}\n`));
+    writeFileSync(log, `${new Date().toISOString()}\n${e.stack ?? e.message}\n`);
   } catch {
     /* the one-line message below still goes out */
   }
-  process.stderr.write(`soakstorm: internal error: ${redactText(e.message)}. This is a bug in soakstorm; details in ${log}.\n`);
+  process.stderr.write(`soakstorm: internal error: ${e.message}. This is a bug in soakstorm; details in ${log}.\n`);
   if (debug && e.stack) process.stderr.write(e.stack + '\n');
   return EXIT.INTERNAL;
 }

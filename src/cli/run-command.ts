@@ -5,7 +5,7 @@ import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
 import { optionHelp } from './option-help.js';
 import { UNITS_HELP } from '../units.js';
 import { tlsFailureOf } from '../metrics/tls-failure.js';
-import { stripControl } from '../reporters/format.js';
+import { stripControl } from '../reporters/safe-text.js';
 import { SoakstormError } from '../errors.js';
 import { runSoak } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';

@@ -169,3 +169,12 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
   }
   return value;
 }
+
+/** The same error with URLs and header pairs in its message and stack redacted (mutated in place). */
+export function redactError<T>(err: T): T {
+  if (err instanceof Error) {
+    err.message = redactText(err.message);
+    if (err.stack !== undefined) err.stack = redactText(err.stack);
+  }
+  return err;
+}

@@ -1,6 +1,6 @@
 // summary.md for a CI step summary ($GITHUB_STEP_SUMMARY): status line, verdicts, key percentiles,
 // thresholds and close codes. Pure; every run-data string is escaped for Markdown and inline HTML.
-import { insecureNote, stripControl } from './format.js';
+import { insecureNote, stripControl } from './safe-text.js';
 import type { RunSummary } from '../metrics/result.js';
 import { closeCount, fmtCount, fmtDuration, fmtMs, fmtPct, runOutcome } from './html/format.js';
 
@@ -43,11 +43,11 @@ export function renderMarkdownSummary(summary: RunSummary): string {
     `${e(summary.target.driver)} · ${e(summary.target.url)} · ${fmtDuration(summary.durationMs)} · ${e(summary.status)} (${e(summary.stopReason)})`,
   ];
   if (outcome.reasons.length > 0) out.push('', ...outcome.reasons.map((r) => `- ${e(r)}`));
-  const insecure = insecureNote(summary.settings);
-  if (insecure) out.push('', `> ⚠️ **${e(insecure)}**`);
   if (summary.verdicts.length > 0) {
     out.push('', '### Verdicts', '', table(['', 'Verdict', 'Summary'], summary.verdicts.map((v) => [ICON[v.status], `**${e(v.id)}**`, e(v.summary)])));
   }
+  const insecure = insecureNote(summary.settings);
+  if (insecure) out.push('', `> ⚠️ **${e(insecure)}**`);
   const t = summary.totals;
   const lat = (name: 'rtt' | 'rttRaw' | 'connect' | 'lag', label: string): string[] | [] => {
     const l = t.latency[name];

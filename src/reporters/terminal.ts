@@ -1,9 +1,10 @@
 // The final terminal summary: what happened, latency percentiles, closes, errors, generator
 // health, verdicts and thresholds, per profile when the run mixed profiles.
+import { insecureNote, stripControl } from './safe-text.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { HistogramName } from '../protocol.js';
 import type { ProfileMetrics, RunSummary } from '../metrics/result.js';
-import { bytes, insecureNote, ms, num, table, stripControl } from './format.js';
+import { bytes, ms, num, table } from './format.js';
 
 const LATENCY_HEAD = ['', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
 const LATENCY_ROWS: [HistogramName, string][] = [

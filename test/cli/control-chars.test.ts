@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { runCli } from '../helpers/cli.js';
 import { tempResults } from '../helpers/run-options.js';
-import { stripControl } from '../../src/reporters/format.js';
+import { stripControl } from '../../src/reporters/safe-text.js';
 import { escapeMarkdown } from '../../src/reporters/markdown.js';
 import { escapeHtml } from '../../src/reporters/html/escape.js';
 

@@ -1,7 +1,7 @@
 // HTML escaping by default: the html`` tag escapes every interpolated value unless it is SafeHtml,
 // so a server string (close reason, error text, header) can never become markup by accident.
 
-import { stripControl } from '../format.js';
+import { stripControl } from '../safe-text.js';
 
 /** Markup that is already safe to insert; only html`` and raw() make one. */
 export class SafeHtml {

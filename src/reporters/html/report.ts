@@ -1,6 +1,6 @@
 // report.html: one self-contained, offline page (inline CSS and SVG, no script, a CSP that forbids
 // any fetch). Verdicts and thresholds first, then charts over time, distributions and tables.
-import { insecureNote } from '../format.js';
+import { insecureNote } from '../safe-text.js';
 import type { RunSummary, TimelinePoint } from '../../metrics/result.js';
 import { closeCodeChart, lifetimeChart, percentileChart, timeCharts } from './charts.js';
 import { html, raw } from './escape.js';
