@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { LAB_KNOBS, knobDefault } from '../lab/knobs.js';
 import { DEFAULT_LAB_OPTIONS } from '../lab/options.js';
 import { DEFAULT_LAB_PORT } from './lab-command.js';
-import { RUN_OPTION_TABLE, defaultText, envName, type RunOptionKey } from './run-option-table.js';
+import { RUN_OPTIONS, defaultText, envName } from './run-option-table.js';
 
 const UNITS = `## Units (the same in every command)
 
@@ -20,10 +20,9 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 /** docs/options.md: every `soakstorm run` option with its default, env variable and config key. */
 export function renderRunOptionsDoc(): string {
-  const rows = (Object.keys(RUN_OPTION_TABLE) as RunOptionKey[])
-    .filter((key) => !RUN_OPTION_TABLE[key].hidden)
-    .map((key) => {
-      const spec = RUN_OPTION_TABLE[key];
+  const rows = RUN_OPTIONS.filter((spec) => !spec.hidden)
+    .map((spec) => {
+      const key = spec.key;
       const d = spec.boolean ? 'off' : spec.repeatable ? 'none' : defaultText(spec) === '' ? 'unset' : `\`${defaultText(spec)}\``;
       return `| \`${cell(spec.flags)}\` | ${d} | \`${envName(key)}\` | \`${key}\` | ${cell(spec.help)} |`;
     });

@@ -3,7 +3,7 @@
 // must fix; unknown config keys and unknown SOAKSTORM_* variables are all reported, not the first.
 import { readFileSync } from 'node:fs';
 import { SoakstormError } from '../errors.js';
-import { INTERNAL_ENV, RUN_OPTION_TABLE, envName, longFlag, type OptionSpec, type RunOptionKey } from './run-option-table.js';
+import { INTERNAL_ENV, RUN_OPTIONS, envName, longFlag, specOf, type OptionSpec } from './run-option-table.js';
 
 /** Raw option values as commander hands them over (strings, string arrays, booleans). */
 export type RawOptions = Record<string, string | string[] | boolean | undefined>;
@@ -17,7 +17,7 @@ export interface RawValue {
   label: string;
 }
 
-const KEYS = Object.keys(RUN_OPTION_TABLE) as RunOptionKey[];
+const KEYS = RUN_OPTIONS.map((o) => o.key);
 
 /** Looks up raw option texts in precedence order; collects every unknown name as a problem. */
 export class OptionSources {
@@ -41,8 +41,8 @@ export class OptionSources {
   }
 
   /** The winning text of `key` and its origin. */
-  get(key: RunOptionKey): RawValue {
-    const spec: OptionSpec = RUN_OPTION_TABLE[key];
+  get(key: string): RawValue {
+    const spec: OptionSpec = specOf(key);
     const flag = this.#flags[key];
     // Commander gives a --no-x switch its default (true) even when not typed: only false is the user's.
     const flagGiven = flag !== undefined && !(spec.flags.startsWith('--no-') && flag === true);
@@ -58,7 +58,7 @@ export class OptionSources {
   }
 
   /** True when the user set `key` anywhere (flag, env or config), not left at its default. */
-  given(key: RunOptionKey): boolean {
+  given(key: string): boolean {
     return this.get(key).from !== 'default';
   }
 }

@@ -11,15 +11,13 @@ import { memorySourceFrom } from './memory-options.js';
 import { parseHeader } from './parse-values.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { OptionSources, type RawOptions } from './option-values.js';
-import { RUN_OPTION_TABLE, type OptionSpec, type RunOptionKey } from './run-option-table.js';
+import { RUN_OPTIONS, RUN_OPTION_TABLE, specOf, type OptionSpec, type RunOptionKey } from './run-option-table.js';
 import { checkContradictions, ignoredOptionWarnings } from './run-checks.js';
 import { checkUrl, splitScheme } from './target-url.js';
 
-export { RUN_OPTION_TABLE, type OptionSpec } from './run-option-table.js';
+export { RUN_OPTIONS, RUN_OPTION_TABLE, type OptionSpec } from './run-option-table.js';
 export type { RawOptions } from './option-values.js';
 
-/** Every run option with its key, in --help order. */
-export const RUN_OPTIONS: readonly (OptionSpec & { key: RunOptionKey })[] = (Object.keys(RUN_OPTION_TABLE) as RunOptionKey[]).map((key) => ({ key, ...RUN_OPTION_TABLE[key] }));
 
 /** Options the run command needs beyond RunOptions. */
 export interface RunCliExtras {
@@ -40,7 +38,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
   /** The parsed value of `key`; on a bad value the problem is noted and the parsed default used. */
   const parsed = new Map<RunOptionKey, unknown>();
   const parseOne = (key: RunOptionKey): unknown => {
-    const spec: OptionSpec = RUN_OPTION_TABLE[key];
+    const spec: OptionSpec = specOf(key);
     const fallback = (): unknown => (spec.default ? spec.parse!(spec.default) : undefined);
     const raw = src.get(key);
     if (raw.text === undefined || raw.text === '' || typeof raw.text === 'boolean') return fallback();
@@ -52,8 +50,8 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     }
   };
   // Parsed in table order, so problems are listed in --help order.
-  for (const key of Object.keys(RUN_OPTION_TABLE) as RunOptionKey[]) {
-    const spec: OptionSpec = RUN_OPTION_TABLE[key];
+  for (const spec of RUN_OPTIONS) {
+    const key = spec.key as RunOptionKey;
     if (spec.parse) parsed.set(key, parseOne(key));
     const raw = spec.boolean ? src.get(key) : null;
     if (raw && typeof raw.text !== 'boolean' && raw.text !== undefined) problems.push(`${raw.label} is a switch (got "${String(raw.text)}"). Use 1 or 0, true or false.`);
@@ -82,7 +80,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       problems.push(`${src.get('header').label} ${(err as Error).message}.`);
     }
   }
-  const memorySource = memorySourceFrom((key) => src.get(key as RunOptionKey).text, problems);
+  const memorySource = memorySourceFrom((key) => src.get(key).text, problems);
   const [sessionMinMs, sessionMaxMs] = get('sessionLength');
   const profile: ProfileOptions = {
     ratePerSec: get('rate'),

@@ -92,9 +92,34 @@ export const RUN_OPTION_TABLE = {
 
 export type RunOptionKey = keyof typeof RUN_OPTION_TABLE;
 
+/** An option row with its key: the table's rows, and rows a feature module owns (same shape). */
+export interface KeyedOptionSpec extends OptionSpec {
+  key: string;
+}
+
+/**
+ * Rows owned by feature modules (e.g. live metrics, shards), listed after the table: each module
+ * keeps its rows and their parsing together and reads values through the same sources, so flags,
+ * env, config keys, --help and docs/options.md cover them too.
+ */
+const FEATURE_OPTIONS: readonly KeyedOptionSpec[] = [];
+
+/** Every run option with its key, in --help order. */
+export const RUN_OPTIONS: readonly KeyedOptionSpec[] = [
+  ...(Object.keys(RUN_OPTION_TABLE) as RunOptionKey[]).map((key): KeyedOptionSpec => ({ key, ...RUN_OPTION_TABLE[key] })),
+  ...FEATURE_OPTIONS,
+];
+
+/** The row of `key` (table or feature module); throws on a key no row has (a bug, not a user error). */
+export function specOf(key: string): KeyedOptionSpec {
+  const spec = RUN_OPTIONS.find((o) => o.key === key);
+  if (spec === undefined) throw new Error(`no run option "${key}"`);
+  return spec;
+}
+
 /** The long flag of an option: "--ramp-up". */
-export function longFlag(key: RunOptionKey): string {
-  return /--[a-z-]+/.exec(RUN_OPTION_TABLE[key].flags)![0];
+export function longFlag(key: string): string {
+  return /--[a-z-]+/.exec(specOf(key).flags)![0];
 }
 
 /** The environment variable of an option: rampUp → SOAKSTORM_RAMP_UP. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OPTION_DOCS } from '../../src/cli/option-docs.js';
-import { RUN_OPTION_TABLE, type RunOptionKey } from '../../src/cli/run-option-table.js';
+import { RUN_OPTIONS } from '../../src/cli/run-option-table.js';
 import { optionHelp } from '../../src/cli/option-help.js';
 import { LAB_KNOBS, knobDefault } from '../../src/lab/knobs.js';
 import { runCli } from '../helpers/cli.js';
@@ -26,8 +26,7 @@ test('run --help lists every option of the table with its default, and nothing e
   assert.equal(r.code, 0, r.stderr);
   const help = flat(r.stdout);
   let listed = 0;
-  for (const key of Object.keys(RUN_OPTION_TABLE) as RunOptionKey[]) {
-    const spec = RUN_OPTION_TABLE[key];
+  for (const spec of RUN_OPTIONS) {
     const line = flat(`${spec.flags} ${optionHelp(spec)}`);
     if (spec.hidden) assert.ok(!help.includes(spec.flags), `${spec.flags} is hidden`);
     else {
