@@ -27,8 +27,10 @@ const SECRETS = {
 let server: Server;
 let port = 0;
 const seen: { headers: IncomingMessage['headers']; url: string }[] = [];
+const sampled: { auth: string; url: string }[] = [];
 before(async () => {
   server = createServer((req, res) => {
+    sampled.push({ auth: req.headers.authorization ?? '', url: req.url ?? '' });
     res.setHeader('content-type', 'text/plain');
     res.end('# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 52428800\n');
   });
@@ -68,6 +70,10 @@ test('a run with credentials in headers, URL and sampler URL writes none of them
   assert.equal(seen[0]!.headers['authorization'], `Bearer ${SECRETS.bearer}`);
   assert.equal(seen[0]!.headers['x-custom-auth'], SECRETS.custom);
   assert.ok(seen[0]!.url.includes(`token=${SECRETS.queryToken}`));
+  // The memory sampler got its credentials too: the URL password as Basic auth, the key in the query.
+  assert.ok(sampled.length > 0, 'the sampler polled /metrics');
+  assert.equal(sampled[0]!.auth, `Basic ${Buffer.from(`ops:${SECRETS.metricsPassword}`).toString('base64')}`);
+  assert.ok(sampled[0]!.url.includes(`api_key=${SECRETS.metricsKey}`));
   const files = filesUnder(out);
   const names = files.map((f) => f.split('/').pop()).sort();
   for (const expected of ['junit.xml', 'plan.json', 'report.html', 'summary.json', 'summary.md', 'timeline.ndjson']) assert.ok(names.includes(expected), `${expected} written (got ${names.join(', ')})`);
