@@ -127,3 +127,26 @@ test('header secrets: the credentials are hidden, scheme and cookie names are no
   const redact = makeRedactor(secrets);
   assert.equal(redact('closed: token abc-123-def expired; churn sessions ended'), 'closed: token *** expired; churn sessions ended');
 });
+
+test('an SSE target with user:password@ gets Basic auth, and the password is on no file', async () => {
+  const auths: string[] = [];
+  const sse = createServer((req, res) => {
+    auths.push(req.headers.authorization ?? '');
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"seq":1}\n\n');
+  });
+  await new Promise<void>((r) => sse.listen(0, '127.0.0.1', r));
+  try {
+    const out = tempResults();
+    const ssePort = (sse.address() as { port: number }).port;
+    const r = await runCli(['run', `sse+http://reader:${SECRETS.urlPassword}@127.0.0.1:${ssePort}/sse`, '-c', '2', '-d', '1s', '--drain', '200ms', '--no-progress', '--out', out], 60_000);
+    assert.ok(r.code === 0 || r.code === 97, `exit ${r.code}: ${r.stderr}`);
+    assert.ok(auths.length > 0);
+    assert.equal(auths[0], `Basic ${Buffer.from(`reader:${SECRETS.urlPassword}`).toString('base64')}`);
+    for (const f of filesUnder(out)) assert.ok(!readFileSync(f, 'latin1').includes(SECRETS.urlPassword), f);
+    assert.ok(!r.stdout.includes(SECRETS.urlPassword) && !r.stderr.includes(SECRETS.urlPassword));
+  } finally {
+    sse.closeAllConnections();
+    await new Promise<void>((r) => sse.close(() => r()));
+  }
+});
