@@ -8,6 +8,7 @@ import type { RunOptions } from '../coordinator/plan.js';
 import type { ProfileOptions } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import { memorySourceFrom } from './memory-options.js';
+import { liveOptionsFrom, type LiveOptions } from './live-options.js';
 import { parseHeader } from './parse-values.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { OptionSources, type RawOptions } from './option-values.js';
@@ -27,6 +28,8 @@ export interface RunCliExtras {
   debug: boolean;
   /** Options that do nothing for the chosen protocol: printed, not fatal. */
   warnings: string[];
+  /** --prometheus, --prometheus-linger, --otlp. */
+  live: LiveOptions;
 }
 
 type ValueOf<K extends RunOptionKey> = (typeof RUN_OPTION_TABLE)[K] extends OptionSpec<infer T> ? T : never;
@@ -81,6 +84,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     }
   }
   const memorySource = memorySourceFrom((key) => src.get(key).text, problems);
+  const live = liveOptionsFrom((key) => src.get(key).text, problems);
   const [sessionMinMs, sessionMaxMs] = get('sessionLength');
   const profile: ProfileOptions = {
     ratePerSec: get('rate'),
@@ -158,6 +162,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       progress: src.get('progress').text !== false,
       debug: on('debug'),
       warnings: ignoredOptionWarnings(options, src),
+      live,
     },
   };
 }

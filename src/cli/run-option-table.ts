@@ -6,6 +6,7 @@ import { parseMix } from '../scenarios/mix.js';
 import type { ReconnectPolicy, RttMode } from '../protocol.js';
 import type { VerdictId } from '../metrics/result.js';
 import { parseBytesPerMin, parseVerdictList } from './memory-options.js';
+import { LIVE_OPTION_SPECS } from './live-options.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
 /** One run option. `parse` turns the text (flag, env, config or default) into the value. */
@@ -102,7 +103,7 @@ export interface KeyedOptionSpec extends OptionSpec {
  * keeps its rows and their parsing together and reads values through the same sources, so flags,
  * env, config keys, --help and docs/options.md cover them too.
  */
-const FEATURE_OPTIONS: readonly KeyedOptionSpec[] = [];
+const FEATURE_OPTIONS: readonly KeyedOptionSpec[] = [...LIVE_OPTION_SPECS];
 
 /** Every run option with its key, in --help order. */
 export const RUN_OPTIONS: readonly KeyedOptionSpec[] = [
