@@ -12,6 +12,7 @@ import { registerRunCommand } from './run-command.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCompareCommand } from './compare-command.js';
+import { registerCapacityCommand } from './capacity-command.js';
 
 const debug = process.argv.includes('--debug');
 
@@ -28,6 +29,7 @@ function buildProgram(): Command {
   registerLabCommand(program);
   registerReportCommand(program);
   registerCompareCommand(program);
+  registerCapacityCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({
     outputError: (text, write) => write(`soakstorm: ${text.replace(/^error: /, '').trim()}. Run "soakstorm ${cmd.name()} --help" for the options.\n`),
   });

@@ -16,7 +16,9 @@ import { RUN_OPTIONS, RUN_OPTION_TABLE, specOf, type OptionSpec, type RunOptionK
 import { checkContradictions, ignoredOptionWarnings } from './run-checks.js';
 import { checkUrl, splitScheme } from './target-url.js';
 
-export { RUN_OPTIONS, RUN_OPTION_TABLE, type OptionSpec } from './run-option-table.js';
+export { RUN_OPTIONS, RUN_OPTION_TABLE } from './run-option-table.js';
+/** A row with its key, as commands that add rows of their own (capacity) spell it. */
+export type { KeyedOptionSpec as OptionSpec } from './run-option-table.js';
 export type { RawOptions } from './option-values.js';
 
 
