@@ -1,23 +1,20 @@
-// Issue 4's figure: generator memory per idle WebSocket connection, soakstorm (runSoak, 1 worker,
-// --rate 0.01) against a raw `ws` client holding the same sockets. Per-connection bytes come from
-// two runs, N and 2N connections, so thread start-up and fixed buffers cancel out.
+// Issue 12's figure: whole-process RSS while holding N idle WebSocket connections, soakstorm
+// (`run --mix idle=100`, the CLI's defaults otherwise, 1 worker) against a raw `ws` client
+// holding the same sockets. Read as a user's `top` shows it: while the connections are held, no
+// forced collection, no V8 flags (soakstorm sets none on its workers either).
 import WebSocket from 'ws';
 import { childMain, row, runChild, sleep, type BenchRow } from './harness.js';
 import { ms, soakOnce } from './soak-child.js';
 
 /** Settings of the idle-memory bench. */
 export const IDLE_MEMORY = {
-  /** N; the second run holds 2N. Stays far below the 20,000 fd limit per process. */
-  connections: 4000,
-  ratePerSec: 0.01,
-  rampUpMs: 3000,
-  /**
-   * Seconds after the first connect at which memory is read; the median counts. V8's memory
-   * reducer collects an idle isolate only ~8 s after allocation calms down, and soakstorm's
-   * worker heap cannot be collected from outside, so earlier readings are mostly garbage.
-   */
-  readAtT: [12, 13, 14],
-  openCapMs: 20_000,
+  /** Connection counts; 19,500 stays under the 20,000 fd limit of the lab and of each child. */
+  counts: [10_000, 19_500],
+  rampUpMs: 8000,
+  /** After every connection is open: wait this long, then read RSS `reads` times, 1 s apart. */
+  settleMs: 2000,
+  reads: 3,
+  openCapMs: 30_000,
 };
 
 interface IdleParams {
@@ -29,25 +26,17 @@ interface IdleParams {
 export interface IdleResult {
   connections: number;
   opened: number;
+  /** Median and largest RSS reading while held, bytes. */
   rssBytes: number;
-  /** Main-thread heapUsed + external; soakstorm's worker heaps are not in it (RSS is). */
-  heapBytes: number;
-  /** Every RSS reading (MB), for the log. */
-  rssMb: number[];
+  rssMaxBytes: number;
 }
 
-function collect(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc) gc();
+function summarize(connections: number, opened: number, readings: number[]): IdleResult {
+  const sorted = [...readings].sort((a, b) => a - b);
+  return { connections, opened, rssBytes: sorted[Math.floor(sorted.length / 2)]!, rssMaxBytes: sorted[sorted.length - 1]! };
 }
 
-function memory(): { rssBytes: number; heapBytes: number } {
-  collect();
-  const m = process.memoryUsage();
-  return { rssBytes: m.rss, heapBytes: m.heapUsed + m.external };
-}
-
-/** Child: opens N plain `ws` connections on soakstorm's ramp, reads its memory at readAtT. */
+/** Child: opens N plain `ws` connections on the same ramp and reads RSS while holding them. */
 async function rawIdle(p: IdleParams): Promise<IdleResult> {
   let opened = 0;
   let failed = 0;
@@ -63,86 +52,68 @@ async function rawIdle(p: IdleParams): Promise<IdleResult> {
   }
   const openBy = performance.now() + IDLE_MEMORY.openCapMs;
   while (opened + failed < p.connections && performance.now() < openBy) await sleep(20);
-  const readings: { rssBytes: number; heapBytes: number }[] = [];
-  for (const t of IDLE_MEMORY.readAtT) {
-    await sleep(t0 + t * 1000 - performance.now());
-    readings.push(memory());
+  await sleep(IDLE_MEMORY.settleMs);
+  const readings: number[] = [];
+  for (let i = 0; i < IDLE_MEMORY.reads; i++) {
+    readings.push(process.memoryUsage.rss());
+    await sleep(1000);
   }
   for (const ws of sockets) ws.terminate();
-  return { connections: p.connections, opened, ...median(readings), rssMb: readings.map((r) => r.rssBytes / 2 ** 20) };
+  return summarize(p.connections, opened, readings);
 }
 
-/** Child: soakstorm with N idle clients; memory is read at the ticks readAtT, then it stops. */
+/** Child: soakstorm with N idle clients; RSS is read at ticks once all are open, then it stops. */
 async function soakIdle(p: IdleParams): Promise<IdleResult> {
-  const readings: { rssBytes: number; heapBytes: number }[] = [];
+  const readings: number[] = [];
   let open = 0;
-  const lastT = IDLE_MEMORY.readAtT[IDLE_MEMORY.readAtT.length - 1]!;
+  let allOpenAtT = Infinity;
   const { summary } = await soakOnce(
     p.url,
-    {
-      clients: String(p.connections),
-      workers: '1',
-      duration: ms((lastT + 5) * 1000),
-      rampUp: ms(IDLE_MEMORY.rampUpMs),
-      drain: '500ms',
-      rate: String(IDLE_MEMORY.ratePerSec),
-    },
+    { clients: String(p.connections), workers: '1', duration: '2m', rampUp: ms(IDLE_MEMORY.rampUpMs), drain: '0ms', mix: 'idle=100' },
     (s) => {
-      if (s.phase !== 'steady' || !IDLE_MEMORY.readAtT.includes(Math.round(s.t))) return false;
-      readings.push(memory());
-      open = Math.min(open || s.open, s.open);
-      return readings.length === IDLE_MEMORY.readAtT.length;
+      if (s.phase !== 'steady' || readings.length >= IDLE_MEMORY.reads) return readings.length >= IDLE_MEMORY.reads;
+      if (s.open >= p.connections && allOpenAtT === Infinity) allOpenAtT = s.t;
+      if (s.t < allOpenAtT + IDLE_MEMORY.settleMs / 1000) return s.t * 1000 > IDLE_MEMORY.rampUpMs + IDLE_MEMORY.openCapMs;
+      readings.push(s.rssBytes);
+      open = s.open;
+      return readings.length >= IDLE_MEMORY.reads;
     },
   );
-  if (readings.length === 0) throw new Error(`soakstorm run ended before t=${IDLE_MEMORY.readAtT[0]} s (${summary.status}: ${summary.stopReason})`);
-  return { connections: p.connections, opened: open, ...median(readings), rssMb: readings.map((r) => r.rssBytes / 2 ** 20) };
+  if (readings.length === 0) throw new Error(`soakstorm never held ${p.connections} connections (${summary.status}: ${summary.stopReason})`);
+  return summarize(p.connections, open, readings);
 }
 
-function median(readings: { rssBytes: number; heapBytes: number }[]): { rssBytes: number; heapBytes: number } {
-  const mid = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  return { rssBytes: mid(readings.map((r) => r.rssBytes)), heapBytes: mid(readings.map((r) => r.heapBytes)) };
-}
-
-/** Bytes per connection between an N run and a 2N run. */
-function perConnection(small: IdleResult, large: IdleResult, pick: (r: IdleResult) => number): number | null {
-  const n = large.opened - small.opened;
-  return n > 0 ? (pick(large) - pick(small)) / n : null;
-}
-
-/** Parent: four children (raw N, raw 2N, soakstorm N, soakstorm 2N) against `wsUrl`. */
+/** Parent: raw and soakstorm children at each count, against `wsUrl`. */
 export async function benchIdleMemory(wsUrl: string, log: (line: string) => void): Promise<BenchRow[]> {
   const self = import.meta.url;
-  const n = IDLE_MEMORY.connections;
-  const gcArgs = ['--expose-gc', '--max-semi-space-size=1'];
-  const results: Record<string, IdleResult> = {};
-  for (const [role, count] of [['raw', n], ['raw', 2 * n], ['soak', n], ['soak', 2 * n]] as const) {
-    const r = await runChild<IdleResult>(self, role, { url: wsUrl, connections: count } satisfies IdleParams, 60_000, gcArgs);
-    results[`${role}${count}`] = r;
-    log(`idle-memory ${role} ${count}: opened ${r.opened}, rss ${mb(r.rssBytes)} MB (${r.rssMb.map((x) => x.toFixed(1)).join(', ')}), main heap+external ${mb(r.heapBytes)} MB`);
+  const rows: BenchRow[] = [];
+  for (const n of IDLE_MEMORY.counts) {
+    const r: Record<string, IdleResult> = {};
+    for (const role of ['raw', 'soak'] as const) {
+      r[role] = await runChild<IdleResult>(self, role, { url: wsUrl, connections: n } satisfies IdleParams, 90_000);
+      log(`idle-memory ${role} ${n}: opened ${r[role].opened}, rss median ${mb(r[role].rssBytes)} MB, max ${mb(r[role].rssMaxBytes)} MB`);
+      if (r[role].opened < n * 0.99) throw new Error(`${role}: only ${r[role].opened} of ${n} connections opened`);
+    }
+    const raw = r['raw']!;
+    const soak = r['soak']!;
+    rows.push(
+      row(
+        `idle RSS holding ${n} connections`,
+        soak.rssBytes / 2 ** 20,
+        raw.rssBytes / 2 ** 20,
+        'MB',
+        `whole process while held (median of ${IDLE_MEMORY.reads} reads, ${IDLE_MEMORY.settleMs / 1000} s after all opened), no V8 flags; soakstorm --mix idle=100 -w 1: ${kb(soak.rssBytes / n)} vs raw ${kb(raw.rssBytes / n)} KB/conn`,
+      ),
+    );
   }
-  const raw1 = results[`raw${n}`]!;
-  const raw2 = results[`raw${2 * n}`]!;
-  const soak1 = results[`soak${n}`]!;
-  const soak2 = results[`soak${2 * n}`]!;
-  for (const r of [raw1, raw2, soak1, soak2]) {
-    if (r.opened < r.connections * 0.99) throw new Error(`only ${r.opened} of ${r.connections} connections opened`);
-  }
-  const rawHeap = perConnection(raw1, raw2, (r) => r.heapBytes);
-  const when = IDLE_MEMORY.readAtT.join('/');
-  return [
-    row(
-      'idle memory per connection (RSS)',
-      perConnection(soak1, soak2, (r) => r.rssBytes),
-      perConnection(raw1, raw2, (r) => r.rssBytes),
-      'bytes/conn',
-      `(RSS at ${2 * n} - RSS at ${n}) / ${n}, median of t=${when} s, --max-semi-space-size=1; soakstorm 1 worker --rate ${IDLE_MEMORY.ratePerSec}; raw JS heap+external ${Math.round(rawHeap ?? 0)} B/conn`,
-    ),
-    row(`idle RSS at ${2 * n} connections`, soak2.rssBytes / 2 ** 20, raw2.rssBytes / 2 ** 20, 'MB', "whole generator process, soakstorm's coordinator and worker thread included"),
-  ];
+  return rows;
 }
 
 function mb(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(1);
+}
+function kb(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
 }
 
 childMain({ raw: rawIdle, soak: soakIdle });

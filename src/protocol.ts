@@ -3,12 +3,23 @@
 import type { MessagePort } from 'node:worker_threads';
 
 /** Client behaviours; the index of a profile is its slot in every per-profile table. */
-export const PROFILES = ['fast', 'slow', 'sleepy', 'storm'] as const;
+export const PROFILES = ['fast', 'slow', 'sleepy', 'storm', 'idle'] as const;
 export type ProfileName = (typeof PROFILES)[number];
 
 /** Wire protocols a client can speak. */
 export const DRIVERS = ['ws', 'sse', 'ndjson'] as const;
 export type DriverName = (typeof DRIVERS)[number];
+
+/**
+ * What each wire protocol can do; profiles read these (through their transport), never the
+ * protocol's name. On a transport that cannot send, fast and storm only read; sleepy stops
+ * reading where there is no ping to leave unanswered; idle cannot keep alive (--idle-send-every).
+ */
+export const DRIVER_CAPS: Record<DriverName, { readonly canSend: boolean; readonly canPing: boolean }> = {
+  ws: { canSend: true, canPing: true },
+  sse: { canSend: false, canPing: false },
+  ndjson: { canSend: false, canPing: false },
+};
 
 /** How a WebSocket client measures round trips. */
 export type RttMode = 'ping' | 'echo';
@@ -49,6 +60,8 @@ export interface ProfileOptions {
   reconnectBaseMs: Millis;
   reconnectCapMs: Millis;
   reconnectMaxTries: number;
+  /** fast: stop sending after this many messages per client (0 or absent = no budget). */
+  messagesPerClient?: number;
   /** idle: send one message this often (0 = never; the idle client only reads and answers pings). */
   idleSendEveryMs: Millis;
 }
@@ -59,6 +72,12 @@ export interface WorkerPlan {
   workerCount: number;
   /** Total simulated clients in the run; this worker owns ids where id % workerCount === workerIndex. */
   clientCount: number;
+  /**
+   * Shards (--shard i/n) own ids firstId, firstId + idStride, …; absent in an unsharded run, where
+   * they are workerIndex and workerCount. Every client is seeded by (seed, id) whatever the stride.
+   */
+  firstId?: number;
+  idStride?: number;
   /**
    * Clients (lowest ids) started at t=0 over rampUpMs; the rest wait for a `set-clients` message
    * (capacity staircase). Absent: all of clientCount.
@@ -124,6 +143,7 @@ export const HISTOGRAMS = [
   'eventGap', // streams and pushes: gap between consecutive events of one connection
   'heartbeatGap', // streams: gap between heartbeat comments (or pings seen) of one connection
   'lagAhead', // pushes whose ts is later than their receive time: by how much (server clock ahead)
+  'silence', // closes not started by a reading client: last frame/event from the server -> close
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
@@ -163,9 +183,17 @@ export const COUNTER = {
   STORMS: 30,
   /** Bytes a paused reader read at full speed at the end of the run: what kernel and server held. */
   BYTES_DRAINED: 31,
+  /** Closes not started by the client where a ping or heartbeat arrived after the last data message. */
+  CUT_AFTER_PING: 32,
+  /** Closes not started by the client with no ping or heartbeat after the last data message. */
+  CUT_NO_PING: 33,
+  /** Closes not started by the client while it was not reading (paused, asleep): silence unknown. */
+  SILENCE_UNKNOWN: 34,
+  /** The server broke the protocol (reserved opcode, invalid UTF-8, invalid close code, oversized message). */
+  PROTOCOL_ERRORS: 35,
 } as const;
 export type CounterName = keyof typeof COUNTER;
-export const SCALAR_COUNT = 32;
+export const SCALAR_COUNT = 36;
 
 /** Close codes with a slot of their own; anything else lands in the matching "other" slot. */
 export const CLOSE_CODES = [1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015] as const;

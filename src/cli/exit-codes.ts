@@ -10,6 +10,8 @@ export const EXIT = {
   USAGE: 2,
   /** The target never accepted a connection. */
   UNREACHABLE: 3,
+  /** A shard woke past --start-at + --start-grace and refused to run out of step (nothing was run). */
+  START_MISSED: 95,
   /** The load generator was saturated: latency figures are untrustworthy. */
   SATURATED: 97,
   /** A verdict named in --fail-on failed. */

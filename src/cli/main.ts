@@ -12,6 +12,8 @@ import { registerRunCommand } from './run-command.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCompareCommand } from './compare-command.js';
+import { registerMergeCommand } from './merge-command.js';
+import { registerWatchCommand } from './watch-command.js';
 import { registerCapacityCommand } from './capacity-command.js';
 
 const debug = process.argv.includes('--debug');
@@ -29,6 +31,8 @@ function buildProgram(): Command {
   registerLabCommand(program);
   registerReportCommand(program);
   registerCompareCommand(program);
+  registerMergeCommand(program);
+  registerWatchCommand(program);
   registerCapacityCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({
     outputError: (text, write) => write(`soakstorm: ${text.replace(/^error: /, '').trim()}. Run "soakstorm ${cmd.name()} --help" for the options.\n`),

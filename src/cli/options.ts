@@ -7,7 +7,10 @@ import { SoakstormOptionErrors } from '../errors.js';
 import type { RunOptions } from '../coordinator/plan.js';
 import type { ProfileOptions } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
-import { memorySourceFrom } from './memory-options.js';
+import { memorySourceFrom, openFileLimit } from './memory-options.js';
+import { resolveShardSettings } from './shard-options.js';
+import { preflight, processesNeeded, readMachineLimits } from '../coordinator/preflight.js';
+import { DRIVER_CAPS, PROFILES } from '../protocol.js';
 import { liveOptionsFrom, type LiveOptions } from './live-options.js';
 import { parseHeader } from './parse-values.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
@@ -32,6 +35,12 @@ export interface RunCliExtras {
   warnings: string[];
   /** --prometheus, --prometheus-linger, --otlp. */
   live: LiveOptions;
+  /** Local shard processes (1 = this process runs every client). */
+  processes: number;
+  /** Why that many processes, for the summary ('' when the user chose). */
+  processesReason: string;
+  /** Preflight advice to print (not fatal). */
+  advice: string[];
 }
 
 type ValueOf<K extends RunOptionKey> = (typeof RUN_OPTION_TABLE)[K] extends OptionSpec<infer T> ? T : never;
@@ -154,6 +163,25 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       problems.push(`${(err as Error).message}.`);
     }
   }
+  const value = (key: string): string | string[] | boolean | undefined => src.get(key).text;
+  const shardSettings = resolveShardSettings(value, env, problems);
+  if (shardSettings.shard) options.shard = shardSettings.shard;
+  if (shardSettings.startAtEpochMs !== undefined) options.startAtEpochMs = shardSettings.startAtEpochMs;
+  options.startGraceMs = shardSettings.startGraceMs;
+  if (shardSettings.messagesPerClient > 0) profile.messagesPerClient = shardSettings.messagesPerClient;
+  if (shardSettings.runId) options.runId = shardSettings.runId;
+  else if (options.shard) options.runId = `${runId}-shard-${options.shard.index + 1}of${options.shard.count}`;
+  // One descriptor per connection (storms and churn briefly hold two) plus the process's own.
+  const limits = readMachineLimits(openFileLimit());
+  const connections = Math.ceil(options.clients / (options.shard?.count ?? 1));
+  const processes = options.shard ? 1 : shardSettings.processes || processesNeeded(connections, limits.fdLimit);
+  const processesReason = options.shard || shardSettings.processes > 0 ? '' : `${processes} process${processes > 1 ? 'es' : ''}: ${connections} connections with an open-file limit of ${limits.fdLimit} per process`;
+  const checked = preflight({ connections, processes, localAddresses: options.localAddresses, targetHost: hostOf(url) }, limits);
+  problems.push(...checked.problems);
+  // A profile that needs what the transport cannot do says so before the run (DRIVER_CAPS).
+  if ((options.mix[PROFILES.indexOf('idle')] ?? 0) > 0 && profile.idleSendEveryMs > 0 && !DRIVER_CAPS[options.driver].canSend) {
+    problems.push(`--idle-send-every needs a transport that can send, but ${options.driver.toUpperCase()} only reads. Drop --idle-send-every, or test over WebSocket.`);
+  }
   checkContradictions(options, src, problems);
   if (problems.length > 0) throw new SoakstormOptionErrors(problems);
   return {
@@ -165,6 +193,9 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
       debug: on('debug'),
       warnings: ignoredOptionWarnings(options, src),
       live,
+      processes,
+      processesReason,
+      advice: checked.advice,
     },
   };
 }
@@ -196,3 +227,11 @@ function readCa(path: string, label: string, problems: string[]): string | null 
   return pem;
 }
 
+
+function hostOf(url: string | undefined): string {
+  try {
+    return url === undefined ? '127.0.0.1' : new URL(url.replace(/^(sse|ndjson)\+/i, '')).hostname;
+  } catch {
+    return '';
+  }
+}

@@ -4,23 +4,13 @@
 import { MESSAGE_HEADER_BYTES, PROFILES } from '../protocol.js';
 import type { RunOptions } from '../coordinator/plan.js';
 import { showDuration } from '../units.js';
-import { openFileLimit } from './memory-options.js';
 import type { OptionSources } from './option-values.js';
 import type { RunOptionKey } from './run-option-table.js';
 
-/** Descriptors the process needs besides its client sockets (threads, pipes, results files). */
-const FD_RESERVE = 200;
 
 /** Pushes one problem per contradiction between already-parsed options. */
 export function checkContradictions(o: RunOptions, src: OptionSources, problems: string[]): void {
   const from = (key: RunOptionKey): string => src.get(key).label;
-  const fdLimit = openFileLimit();
-  // One descriptor per connection (storms and churn briefly hold two) plus the process's own.
-  if (o.clients + FD_RESERVE > fdLimit) {
-    problems.push(
-      `--clients ${o.clients} needs about ${o.clients + FD_RESERVE} open files, but this process may open ${fdLimit} (ulimit -n). Raise it with "ulimit -n ${o.clients + FD_RESERVE}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
-    );
-  }
   if (o.durationMs <= 0) problems.push(`${from('duration')} must be longer than 0 (got "${String(src.get('duration').text)}").`);
   else if (o.rampUpMs >= o.durationMs) {
     problems.push(`${from('rampUp')} ${showDuration(o.rampUpMs)} is not shorter than ${from('duration')} ${showDuration(o.durationMs)}: some clients would never connect. Shorten the ramp-up or lengthen the run.`);

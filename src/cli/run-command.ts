@@ -17,6 +17,8 @@ import { formatSummary } from '../reporters/terminal.js';
 import type { RunSummary, VerdictId } from '../metrics/result.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { join } from 'node:path';
+import { runProcesses } from './processes-run.js';
+import { listenForParentAbort } from '../coordinator/shard-control.js';
 import { LiveMetrics } from '../reporters/live/live-metrics.js';
 import { SINGLE_SHARD } from '../reporters/live/live-state.js';
 import { SOAKSTORM_VERSION } from '../coordinator/version.js';
@@ -67,6 +69,23 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
   }
   const stopper = new RunStopper();
   const uninstall = stopper.installSignalHandlers();
+  const unlisten = listenForParentAbort(stopper);
+  for (const line of extras.advice) process.stderr.write(`soakstorm: note: ${line}\n`);
+  if (extras.processes > 1) {
+    let merged: LiveMetrics | null = null;
+    let done = false;
+    try {
+      merged = await startLiveMetrics(options, extras.live);
+      const hooks: RunHooks = { onTick: (p, c, g) => merged?.onTick(p, c, g), onEnd: (c, g) => merged?.onEnd(c, g) };
+      const code = await runProcesses({ options, flags, processes: extras.processes, processesReason: extras.processesReason, progress: extras.progress, stopper, exitRule: exitCodeFor, hooks });
+      done = true;
+      return code;
+    } finally {
+      uninstall();
+      await (done ? merged?.finish() : merged?.abort());
+      await lab?.stop();
+    }
+  }
   const progress = extras.progress ? new ProgressReporter(process.stderr, options.durationMs / 1000, options.clients) : null;
   let live: LiveMetrics | null = null;
   let ranToEnd = false;
@@ -82,9 +101,14 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
     await writeReports(outcome.dir, outcome.summary, outcome.timeline);
     process.stdout.write(formatSummary(outcome.summary, summaryPath) + '\n');
     ranToEnd = true;
+    // A shard that ran to its end exits 0: its share alone is not the run; `merge` judges the whole.
+    // One stopped by --abort-on-fail (its own or its parent's) exits 99, the code Kubernetes fails the Job on.
+    if (options.shard && outcome.summary.status === 'completed') return EXIT.OK;
+    if (options.shard && outcome.summary.status === 'aborted' && outcome.summary.stopReason.startsWith('threshold failed')) return EXIT.THRESHOLDS;
     return exitCodeFor(outcome.summary, stopper.request?.signal, options.failOn);
   } finally {
     uninstall();
+    unlisten();
     // After the summary: the last push and the linger (last scrape) never delay the results.
     await (ranToEnd ? live?.finish() : live?.abort());
     await lab?.stop();
@@ -95,7 +119,7 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
 export function startLiveMetrics(options: RunOptions, live: LiveOptions): Promise<LiveMetrics> | null {
   if (!live.prometheus && !live.otlpUrl) return null;
   return LiveMetrics.start({
-    identity: { runId: options.runId, shard: SINGLE_SHARD, version: SOAKSTORM_VERSION, profiles: PROFILES.filter((_, p) => options.mix[p]! > 0) },
+    identity: { runId: options.runId, shard: options.shard ? `${options.shard.index + 1}/${options.shard.count}` : SINGLE_SHARD, version: SOAKSTORM_VERSION, profiles: PROFILES.filter((_, p) => options.mix[p]! > 0) },
     prometheus: live.prometheus,
     lingerMs: live.lingerMs,
     otlpUrl: live.otlpUrl,

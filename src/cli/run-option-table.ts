@@ -7,6 +7,7 @@ import type { ReconnectPolicy, RttMode } from '../protocol.js';
 import type { VerdictId } from '../metrics/result.js';
 import { parseBytesPerMin, parseVerdictList } from './memory-options.js';
 import { LIVE_OPTION_SPECS } from './live-options.js';
+import { SHARD_OPTIONS } from './shard-options.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
 /** One run option. `parse` turns the text (flag, env, config or default) into the value. */
@@ -42,7 +43,7 @@ export const RUN_OPTION_TABLE = {
   payload: opt({ flags: '--payload <bytes>', help: 'fast profile (WebSocket): bytes per message (min 24: seq + timestamps)', default: '64', parse: parseBytes }),
   rtt: opt({ flags: '--rtt <mode>', help: 'round-trip measurement (WebSocket): echo (message echoed back) or ping (ping frames)', default: 'echo', parse: (s): RttMode => parseChoice(s, ['echo', 'ping'] as const) }),
   protocol: opt({ flags: '--protocol <name>', help: 'wire protocol when the URL scheme does not say: ws, sse, ndjson (sse+http:// and ndjson+http:// also work)', default: '' }),
-  mix: opt({ flags: '--mix <spec>', help: 'profile percentages, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100', parse: parseMix }),
+  mix: opt({ flags: '--mix <spec>', help: 'profile percentages over fast, slow, sleepy, storm, idle, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100', parse: parseMix }),
   seed: opt({ flags: '--seed <n>', help: 'seed for profile assignment and jitter (same seed, same run)', default: '1', parse: int(0) }),
   out: opt({ flags: '-o, --out <dir>', help: 'results folder (a sub-folder per run)', default: 'results' }),
   timeout: opt({ flags: '--timeout <time>', help: 'a request unanswered this long is recorded as failed at this latency', default: '10s', parse: parseDurationMs }),
@@ -103,7 +104,7 @@ export interface KeyedOptionSpec extends OptionSpec {
  * keeps its rows and their parsing together and reads values through the same sources, so flags,
  * env, config keys, --help and docs/options.md cover them too.
  */
-const FEATURE_OPTIONS: readonly KeyedOptionSpec[] = [...LIVE_OPTION_SPECS];
+const FEATURE_OPTIONS: readonly KeyedOptionSpec[] = [...LIVE_OPTION_SPECS, ...SHARD_OPTIONS];
 
 /** Every run option with its key, in --help order. */
 export const RUN_OPTIONS: readonly KeyedOptionSpec[] = [

@@ -5,7 +5,7 @@ import type { RunSummary, ThresholdResult, TimelinePoint } from '../metrics/resu
 import { evaluateVerdicts, verdictInputFromRun, type VerdictFn } from '../metrics/verdicts/index.js';
 import { burstinessVerdict } from '../metrics/verdicts/burstiness.js';
 import { evaluateThresholds, parseThresholds, sourceFromSummary, type ThresholdSource } from '../metrics/thresholds.js';
-import { profileCounts } from '../scenarios/mix.js';
+import { clientsPerProfile } from './shard.js';
 import { ALL_COLUMN, profileMetrics } from './merge.js';
 import type { RunOptions } from './plan.js';
 import type { TickMerger } from './ticks.js';
@@ -35,10 +35,10 @@ export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options
 
 /** A threshold source over the live merged state (verdicts are not known mid-run: no-data). */
 export function liveThresholdSource(merger: TickMerger, options: RunOptions): ThresholdSource {
-  const counts = profileCounts(options.clients, options.mix);
+  const counts = clientsPerProfile(options);
   return {
     metrics: (scope) => {
-      if (scope === 'all') return profileMetrics(merger.counters, merger.grid, null, options.clients);
+      if (scope === 'all') return profileMetrics(merger.counters, merger.grid, null, counts.reduce((a, b) => a + b, 0));
       const p = PROFILES.indexOf(scope);
       return counts[p]! > 0 ? profileMetrics(merger.counters, merger.grid, p, counts[p]!) : undefined;
     },

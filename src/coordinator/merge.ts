@@ -13,9 +13,34 @@ import type { CounterKey, ProfileMetrics } from '../metrics/result.js';
 export type HistogramGrid = Histogram[][];
 const ALL = PROFILES.length;
 
-/** A new grid of empty histograms: [metric][profile | ALL]. */
+/** A new grid of empty histograms: [metric][profile | ALL]; every cell its own (callers may add into any). */
 export function createGrid(): HistogramGrid {
   return HISTOGRAMS.map(() => Array.from({ length: PROFILES.length + 1 }, () => createHistogram()));
+}
+
+/**
+ * A grid for addHistograms only (the run's cumulative grid): every cell starts as one shared empty
+ * histogram and gets its own at the first snapshot added, because most metric × profile pairs of a
+ * run stay empty and each histogram costs ~95 KB. Read it freely; write it only through addHistograms.
+ */
+export function createSparseGrid(): HistogramGrid {
+  const empty = createHistogram();
+  SHARED_EMPTY.add(empty);
+  return HISTOGRAMS.map(() => Array.from({ length: PROFILES.length + 1 }, () => empty));
+}
+
+/** Placeholders no snapshot may be added into. */
+const SHARED_EMPTY = new WeakSet<Histogram>();
+
+/** The cell's own histogram, made on first use (cells start as the grid's shared empty one). */
+function cell(grid: HistogramGrid, h: number, col: number): Histogram {
+  const row = grid[h]!;
+  let hist = row[col]!;
+  if (SHARED_EMPTY.has(hist)) {
+    hist = createHistogram();
+    row[col] = hist;
+  }
+  return hist;
 }
 
 /** Adds an interval's encoded histograms into `grid` (each profile and the 'all' column). */
@@ -25,8 +50,8 @@ export function addHistograms(grid: HistogramGrid, msg: IntervalMessage): void {
     for (let p = 0; p < PROFILES.length; p++) {
       const e = encoded[p] ?? '';
       if (e === '') continue;
-      addEncoded(grid[h]![p]!, e);
-      addEncoded(grid[h]![ALL]!, e);
+      addEncoded(cell(grid, h, p), e);
+      addEncoded(cell(grid, h, ALL), e);
     }
   }
 }

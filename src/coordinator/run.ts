@@ -13,6 +13,8 @@ import { RunStopper } from './shutdown.js';
 import { MemorySampling, type ServerMemoryRecord } from './memory-sampling.js';
 import { judgeRun, liveFailures } from './finish.js';
 import { createMemorySampler } from '../metrics/server-memory.js';
+import { chooseStart, planHash, shardRecord } from './shard.js';
+import { ShardLog } from './shard-log.js';
 
 /** Time between the start message and t=0, so every worker ramps from the same instant. */
 const START_DELAY_MS = 200;
@@ -63,8 +65,11 @@ export interface RunOutcome {
 
 /** Runs one soak to the end (duration, signal or abort) and writes summary.json. */
 export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper = new RunStopper()): Promise<RunOutcome> {
+  // A shard already past --start-at + grace refuses before it opens anything.
+  chooseStart(options, Date.now(), 0);
   const redact = redactorForRun(options);
   const folder = new ResultsFolder(options.outDir, options.runId, redact);
+  const shardLog = options.shard ? new ShardLog(folder.dir) : null;
   const startedAtMs = Date.now();
   const cpuAtStart = process.cpuUsage();
   const plans = buildWorkerPlans(options, 0);
@@ -81,6 +86,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   const onMessage = (msg: WorkerMessage): void => {
     switch (msg.type) {
       case 'interval':
+        shardLog?.append(msg);
         addCounters(received[msg.workerIndex]!, msg.counters);
         lastSeqSeen[msg.workerIndex] = msg.seq;
         merger!.add(msg, active);
@@ -102,9 +108,18 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   // t=0 is fixed only once every thread is up, so a slow boot (a busy CI core) never eats into
   // the load phase; a worker that dies while booting ends the wait too.
   await Promise.race([allReady, ...running.map((w) => w.done.then(() => undefined, () => undefined))]);
-  const startAtEpochMs = Date.now() + START_DELAY_MS + options.baselineMs;
+  const readyAtMs = Date.now();
+  let startAtEpochMs: number;
+  try {
+    startAtEpochMs = chooseStart(options, readyAtMs, readyAtMs + START_DELAY_MS + options.baselineMs);
+  } catch (err) {
+    for (const w of running) w.port.postMessage({ type: 'stop', reason: 'abort', drainMs: 0 } satisfies CoordinatorMessage);
+    await Promise.allSettled(running.map((w) => w.done));
+    await pool.destroy();
+    throw err;
+  }
   for (const w of running) w.port.postMessage({ type: 'start', startAtEpochMs } satisfies CoordinatorMessage);
-  folder.writePlan({ runId: options.runId, startAtEpochMs, options: redactedOptions(options) });
+  folder.writePlan({ runId: options.runId, startAtEpochMs, options: redactedOptions(options), planHash: planHash(options), ...shardRecord(options, readyAtMs, startAtEpochMs) });
   const timeline: TimelinePoint[] = [];
   let stopAtMs = Infinity;
   let coolingDown = false;

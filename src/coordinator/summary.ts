@@ -2,7 +2,7 @@
 import { HISTOGRAMS, PROFILES, type ProfileName } from '../protocol.js';
 import { percentileMs } from '../metrics/histogram.js';
 import { SCHEMA_VERSION, type ClockEstimate, type GeneratorHealth, type RunSummary } from '../metrics/result.js';
-import { profileCounts } from '../scenarios/mix.js';
+import { clientsPerProfile } from './shard.js';
 import { ALL_COLUMN, encodeGrid, profileMetrics } from './merge.js';
 import { describeSettings, type RunOptions } from './plan.js';
 import { redactUrl } from '../metrics/redact.js';
@@ -55,7 +55,8 @@ export function generatorHealth(m: TickMerger, workers: number, cpu: NodeJS.CpuU
 
 /** The whole summary.json (verdicts and thresholds are added by their modules afterwards). */
 export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): RunSummary {
-  const perProfile = profileCounts(options.clients, options.mix);
+  // A shard reports its own share; merge rebuilds the whole population's counts.
+  const perProfile = clientsPerProfile(options);
   const profiles: RunSummary['profiles'] = {};
   PROFILES.forEach((name: ProfileName, p) => {
     if (perProfile[p]! > 0) profiles[name] = profileMetrics(m.counters, m.grid, p, perProfile[p]!);
@@ -72,7 +73,7 @@ export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): R
     loadMs: Math.max(0, end.loadMs),
     target: { url: redactUrl(options.url), driver: options.driver },
     settings: describeSettings(options),
-    totals: profileMetrics(m.counters, m.grid, null, options.clients),
+    totals: profileMetrics(m.counters, m.grid, null, perProfile.reduce((a, b) => a + b, 0)),
     profiles,
     generator: generatorHealth(m, end.workers, end.cpu),
     ...clockField(m),

@@ -3,7 +3,7 @@
 import { COUNTER, COUNTERS_LENGTH, PROFILES, scalarIndex, type IntervalMessage, type RunEvent, type TextSample } from '../protocol.js';
 import { addEncoded, createHistogram, percentileMs, type Histogram } from '../metrics/histogram.js';
 import type { Phase, TimelinePoint } from '../metrics/result.js';
-import { addCounters, addHistograms, closeCounts, createGrid, mergeEvents, mergeSamples, sumErrors, sumScalar, type HistogramGrid } from './merge.js';
+import { addCounters, addHistograms, closeCounts, createSparseGrid, mergeEvents, mergeSamples, sumErrors, sumScalar, type HistogramGrid } from './merge.js';
 
 
 interface TickAccumulator {
@@ -20,7 +20,7 @@ interface TickAccumulator {
 export class TickMerger {
   /** Cumulative counters from interval deltas (the only source of totals). */
   readonly counters = new Float64Array(COUNTERS_LENGTH);
-  readonly grid: HistogramGrid = createGrid();
+  readonly grid: HistogramGrid = createSparseGrid();
   readonly samples: TextSample[] = [];
   readonly events: RunEvent[] = [];
   /** Highest per-worker event-loop p99 and max seen, and per-tick maxima in steady state. */

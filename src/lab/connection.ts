@@ -51,8 +51,4 @@ export function unregisterConnection(ctx: LabContext, conn: LabConnection): void
   conn.timers.length = 0;
 }
 
-/** Adds an unref'd timer to a connection so it dies with it and never holds the process open. */
-export function connectionTimer(conn: LabConnection, timer: NodeJS.Timeout): void {
-  timer.unref();
-  conn.timers.push(timer);
-}
+export { connectionTimer } from './connection-timer.js';

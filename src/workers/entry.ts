@@ -3,19 +3,21 @@
 // Never writes files or prints. Loaded by coordinator/pool.ts.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, SetClientsMessage, StopMessage, WorkerFinal, WorkerTask } from '../protocol.js';
-import { Recorder } from './recorder.js';
-import { Scheduler } from './schedule.js';
-import type { WorkerContext } from './context.js';
-import type { SimClient } from './sim-client.js';
-import { createClient } from './client-factory.js';
+import { Recorder } from './client/recorder.js';
+import { Scheduler } from './client/schedule.js';
+import { HEADER_BYTES, type WorkerContext } from './client/context.js';
+import { Client } from './client/client.js';
+import { ringSizeFor } from './client/requests.js';
+import { PROFILE_TABLE } from './profiles/index.js';
+import { TransportFactory } from './transports/index.js';
 import { profileOf } from '../scenarios/mix.js';
+import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
 
 const CLOSE_WAIT_MS = 3000;
 /** Longest wait for resumed slow readers to read what the kernel and server held for them. */
 const SETTLE_MAX_MS = 3000;
 const POLL_MS = 20;
-const SCRATCH_BYTES = 1024 * 1024;
 
 /** Runs one worker's shard of the population until told to stop. */
 export default async function runWorker(task: WorkerTask): Promise<WorkerFinal> {
@@ -60,7 +62,9 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
       }
     }
   });
-  const clientCount = Math.ceil((plan.clientCount - plan.workerIndex) / plan.workerCount);
+  const firstId = plan.firstId ?? plan.workerIndex;
+  const idStride = plan.idStride ?? plan.workerCount;
+  const clientCount = Math.max(0, Math.ceil((plan.clientCount - firstId) / idStride));
   port.postMessage({ type: 'ready', workerIndex: plan.workerIndex, clients: clientCount } satisfies ReadyMessage);
   const startAt = await started;
   plan.startAtEpochMs = Number.isNaN(startAt) ? Date.now() : startAt;
@@ -73,20 +77,26 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     scheduler,
     startPerfMs,
     endPerfMs: startPerfMs + plan.durationMs,
-    scratch: Buffer.alloc(Math.max(SCRATCH_BYTES, plan.profile.payloadBytes)),
+    // Exactly one message: the largest thing ever written into it (zero-filled, so padding never leaks memory).
+    scratch: Buffer.alloc(Math.max(HEADER_BYTES, plan.profile.payloadBytes)),
     stopping: false,
+    subscribeRateKnown: plan.subscribeMessage === labSubscribeMessage(plan.profile.pushRate, plan.profile.pushBytes),
+    ringSize: ringSizeFor(plan.profile.ratePerSec, plan.timeoutMs),
     stormsReported: 0,
     toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
-  const clients: SimClient[] = [];
+  const transports = new TransportFactory(plan, recorder);
+  const clients: Client<unknown>[] = [];
   // Starts this worker's ids in [from, to), spread evenly over rampMs from atPerfMs.
   let startedUpTo = 0;
   const startClients = (to: number, atPerfMs: number, rampMs: number): void => {
     const from = startedUpTo;
     startedUpTo = Math.max(from, Math.min(to, plan.clientCount));
-    for (let id = from + ((plan.workerIndex - (from % plan.workerCount) + plan.workerCount) % plan.workerCount); id < startedUpTo; id += plan.workerCount) {
+    for (let id = from + ((firstId - (from % idStride) + idStride) % idStride); id < startedUpTo; id += idStride) {
       const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
-      const client = createClient(id, p, ctx, new Rng(mixSeed(plan.seed, id + 1)));
+      const profile = PROFILE_TABLE[p];
+      if (profile === undefined) throw new Error(`profile index ${p} has no behaviour`);
+      const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => transports.create(id, p, sink));
       clients.push(client);
       scheduler.at(client, atPerfMs + (rampMs * (id - from)) / Math.max(1, startedUpTo - from));
     }
@@ -131,8 +141,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   ctx.stopping = true;
   scheduler.stop();
   await drain(clients, stop.drainMs);
-  for (const c of clients) c.beginStop?.();
-  await waitUntil(() => clients.every((c) => c.isSettled?.(performance.now()) ?? true), SETTLE_MAX_MS);
+  for (const c of clients) c.beginStop();
+  await waitUntil(() => clients.every((c) => c.isSettled(performance.now())), SETTLE_MAX_MS);
   for (const c of clients) c.stop();
   await waitUntil(() => clients.every((c) => c.isIdle()), CLOSE_WAIT_MS);
   for (const c of clients) c.kill();
@@ -146,9 +156,23 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   return { workerIndex: plan.workerIndex, lastSeq: last.seq, totals: Float64Array.from(recorder.counters) };
 }
 
-/** Waits until no client has an unanswered request, or `drainMs` passes. */
-async function drain(clients: SimClient[], drainMs: number): Promise<void> {
-  await waitUntil(() => clients.every((c) => !c.hasOutstanding()), drainMs);
+/**
+ * Waits until no client has an unanswered request, or `drainMs` passes. --timeout holds here too:
+ * a request unanswered at its deadline is failed then, at its age; what is left when the drain
+ * ends is failed at that moment, not later at the close.
+ */
+async function drain(clients: Client<unknown>[], drainMs: number): Promise<void> {
+  await waitUntil(() => {
+    const nowMs = performance.now();
+    let outstanding = false;
+    for (const c of clients) {
+      c.drain(nowMs, false);
+      if (c.hasOutstanding()) outstanding = true;
+    }
+    return !outstanding;
+  }, drainMs);
+  const nowMs = performance.now();
+  for (const c of clients) c.drain(nowMs, true);
 }
 
 async function waitUntil(done: () => boolean, maxMs: number): Promise<void> {

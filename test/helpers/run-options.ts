@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveRunOptions } from '../../src/cli/options.js';
 import type { RunOptions } from '../../src/coordinator/plan.js';
+import { labSubscribeMessage } from '../../src/scenarios/lab-subscribe.js';
 
 /** A fresh temp folder for results. */
 export function tempResults(): string {
@@ -15,4 +16,13 @@ export function testRunOptions(url: string, over: Partial<Omit<RunOptions, 'prof
   const { options } = resolveRunOptions(url, { progress: false }, {}, `test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`);
   const { profile, ...rest } = over;
   return { ...options, outDir: tempResults(), workers: 2, ...rest, profile: { ...options.profile, ...profile } };
+}
+
+/**
+ * testRunOptions for a lab the test started itself: like the built-in lab, slow and sleepy clients
+ * send the lab's subscribe (a foreign server gets nothing unasked, so testRunOptions sends none).
+ */
+export function labRunOptions(url: string, over: Parameters<typeof testRunOptions>[1] = {}): RunOptions {
+  const options = testRunOptions(url, over);
+  return { ...options, subscribeMessage: over.subscribeMessage ?? labSubscribeMessage(options.profile.pushRate, options.profile.pushBytes) };
 }

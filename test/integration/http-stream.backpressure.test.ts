@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpStream, type HttpStreamHandlers } from '../../src/workers/drivers/http-stream.js';
+import { HttpStream, type HttpStreamHandlers } from '../../src/workers/transports/http-stream.js';
 
 // A flood server on 127.0.0.1:0: writes EVENTS events as fast as the socket takes them and counts
 // what it managed to write, so the test can check backpressure against server truth.

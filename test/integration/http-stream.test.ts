@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpStream, streamErrorCode, type HttpStreamHandlers, type HttpStreamOptions } from '../../src/workers/drivers/http-stream.js';
+import { HttpStream, streamErrorCode, type HttpStreamHandlers, type HttpStreamOptions } from '../../src/workers/transports/http-stream.js';
 import { escapeSample } from '../../src/workers/parsers/sample-text.js';
 
 // A tiny SSE/NDJSON server on 127.0.0.1:0 that records what clients send (server truth).

@@ -7,7 +7,7 @@ import { runSoak } from '../../src/coordinator/run.js';
 import { COUNTER, PROFILES, scalarIndex } from '../../src/protocol.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { RunSummary, TimelinePoint } from '../../src/metrics/result.js';
-import { testRunOptions } from '../helpers/run-options.js';
+import { labRunOptions, testRunOptions } from '../helpers/run-options.js';
 
 let lab: Lab;
 before(async () => {
@@ -24,7 +24,7 @@ function workerSum(totals: (Float64Array | null)[], slot: number): number {
 }
 
 test('300 clients over 2 workers: every echo measured once, merged histograms equal the workers\' counts', async () => {
-  const options = testRunOptions(lab.wsUrl, { clients: 300, workers: 2, durationMs: 3000, rampUpMs: 500, profile: { ratePerSec: 5 } });
+  const options = labRunOptions(lab.wsUrl, { clients: 300, workers: 2, durationMs: 3000, rampUpMs: 500, profile: { ratePerSec: 5 } });
   const out = await runSoak(options);
   const s = out.summary;
   const c = s.totals.counters;
@@ -66,7 +66,7 @@ test('300 clients over 2 workers: every echo measured once, merged histograms eq
 });
 
 test('ping mode measures RTT with ping frames against any RFC 6455 server', async () => {
-  const options = testRunOptions(lab.wsUrl, { clients: 20, workers: 1, durationMs: 1500, rampUpMs: 100, rttMode: 'ping', profile: { ratePerSec: 10 } });
+  const options = labRunOptions(lab.wsUrl, { clients: 20, workers: 1, durationMs: 1500, rampUpMs: 100, rttMode: 'ping', profile: { ratePerSec: 10 } });
   const s = (await runSoak(options)).summary;
   const c = s.totals.counters;
   assert.equal(c.conn_opened, 20);
@@ -93,7 +93,7 @@ test('requests the server never answers are recorded as failed at their age, not
 });
 
 test('push lag comes with a clock-offset estimate: on one machine it is ≈0 within its uncertainty', async () => {
-  const options = testRunOptions(lab.wsUrl, { clients: 20, workers: 1, durationMs: 2000, rampUpMs: 0, mix: [50, 50, 0, 0], profile: { ratePerSec: 20, pushRate: 20, pushBytes: 256, slowReadBytesPerSec: 1024 * 1024 } });
+  const options = labRunOptions(lab.wsUrl, { clients: 20, workers: 1, durationMs: 2000, rampUpMs: 0, mix: [50, 50, 0, 0], profile: { ratePerSec: 20, pushRate: 20, pushBytes: 256, slowReadBytesPerSec: 1024 * 1024 } });
   const s = (await runSoak(options)).summary;
   assert.ok(s.totals.counters.push_received > 100);
   const clock = s.clock!;

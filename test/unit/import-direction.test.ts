@@ -50,3 +50,63 @@ test('every src import follows the layering (workers never reach coordinator or 
   assert.ok(checked > 200, `only ${checked} imports found: the scan is broken`);
   assert.deepEqual(problems, []);
 });
+
+/** Inside src/workers the wing reads transports -> client core -> profiles; the entry wires them. */
+const WORKER_FOLDERS: Record<string, string[]> = {
+  parsers: ['workers/parsers', 'protocol'],
+  transports: ['workers/transports', 'workers/parsers', 'protocol', 'metrics/close-codes'],
+  client: ['workers/client', 'workers/transports', 'workers/parsers', 'protocol', 'metrics/histogram', 'scenarios'],
+  profiles: ['workers/profiles', 'workers/client', 'workers/parsers', 'protocol'],
+  entry: ['workers', 'protocol', 'scenarios'],
+};
+
+/** Value imports of `file` as src-relative paths without extension (type-only imports left out). */
+function valueImports(file: string): string[] {
+  const out: string[] = [];
+  for (const m of readFileSync(file, 'utf8').matchAll(/^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*'(\.[^']+)'/gm)) {
+    if (m[2] || /^\{\s*(type\s+[\w$]+\s*,?\s*)+\}$/.test(m[3]!.trim())) continue;
+    out.push(relative(SRC, resolve(dirname(file), m[4]!.replace(/\.js$/, '.ts'))).replace(/\.ts$/, ''));
+  }
+  return out;
+}
+
+test('workers: transports never import client or profiles, the client core never imports profiles', () => {
+  const problems: string[] = [];
+  let checked = 0;
+  for (const file of tsFiles(join(SRC, 'workers'))) {
+    const rel = relative(join(SRC, 'workers'), file);
+    const folder = rel.includes('/') ? rel.split('/')[0]! : 'entry';
+    const allowed = WORKER_FOLDERS[folder];
+    if (allowed === undefined) {
+      problems.push(`src/workers/${rel} is outside transports/, client/, profiles/, parsers/`);
+      continue;
+    }
+    for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm)) {
+      const toPath = relative(SRC, resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts'))).replace(/\.ts$/, '');
+      checked++;
+      if (!allowed.some((a) => toPath === a || toPath.startsWith(`${a}/`))) problems.push(`workers/${rel} imports ${toPath}`);
+    }
+  }
+  assert.ok(checked > 40, `only ${checked} worker imports found: the scan is broken`);
+  assert.deepEqual(problems, []);
+});
+
+test('no import cycle anywhere in src (type-only imports excepted)', () => {
+  const graph = new Map<string, string[]>();
+  for (const file of tsFiles(SRC)) graph.set(relative(SRC, file).replace(/\.ts$/, ''), valueImports(file));
+  const cycles: string[] = [];
+  const state = new Map<string, 1 | 2>(); // 1 on the current path, 2 done
+  const path: string[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 1);
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 1) cycles.push(path.slice(path.indexOf(next)).concat(next).join(' -> '));
+      else if (state.get(next) === undefined && graph.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(node, 2);
+  };
+  for (const node of graph.keys()) if (state.get(node) === undefined) visit(node);
+  assert.deepEqual(cycles, [], `${cycles.length} cycles`);
+});

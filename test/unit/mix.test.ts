@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { parseMix, profileCounts, profileOf } from '../../src/scenarios/mix.js';
 
 test('parseMix reads percentages in profile order and rejects bad mixes with the reason', () => {
-  assert.deepEqual(parseMix('fast=60,slow=15,sleepy=15,storm=10'), [60, 15, 15, 10]);
-  assert.deepEqual(parseMix('storm=30, fast=70'), [70, 0, 0, 30]);
+  assert.deepEqual(parseMix('fast=60,slow=15,sleepy=15,storm=10'), [60, 15, 15, 10, 0]);
+  assert.deepEqual(parseMix('storm=30, fast=70'), [70, 0, 0, 30, 0]);
+  assert.deepEqual(parseMix('fast=50,idle=50'), [50, 0, 0, 0, 50], 'idle is the fifth profile');
   assert.throws(() => parseMix('fast=60,slow=30'), { message: '--mix percentages add up to 90, not 100' });
-  assert.throws(() => parseMix('fast=50,turbo=50'), { message: '--mix names unknown profile "turbo"; known: fast, slow, sleepy, storm' });
+  assert.throws(() => parseMix('fast=50,turbo=50'), { message: '--mix names unknown profile "turbo"; known: fast, slow, sleepy, storm, idle' });
   assert.throws(() => parseMix('fast'), { message: '--mix entry "fast" is not name=percent (e.g. fast=60,slow=40)' });
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SeqWindow, SEQ_WINDOW, SEQ_OK, SEQ_GAP, SEQ_REORDER, SEQ_DUP, SEQ_STALE } from '../../src/workers/seq-window.js';
+import { SeqWindow, SEQ_WINDOW, SEQ_OK, SEQ_GAP, SEQ_REORDER, SEQ_DUP, SEQ_STALE } from '../../src/workers/client/seq-window.js';
 
 function feed(w: SeqWindow, seqs: number[]): number[] {
   return seqs.map((s) => w.observe(s));

@@ -5,14 +5,14 @@ import { startLab, type LabOptions } from '../../src/lab/server.js';
 import { runSoak } from '../../src/coordinator/run.js';
 import type { RunOptions } from '../../src/coordinator/plan.js';
 import type { Verdict, VerdictId } from '../../src/metrics/result.js';
-import { testRunOptions } from '../helpers/run-options.js';
+import { labRunOptions, testRunOptions } from '../helpers/run-options.js';
 
 type Over = Parameters<typeof testRunOptions>[1];
 
 async function verdictAgainst(lab: Partial<LabOptions>, over: Over, id: VerdictId): Promise<Verdict> {
   const server = await startLab(lab);
   try {
-    const options: RunOptions = testRunOptions(server.wsUrl, { workers: 1, rampUpMs: 0, drainMs: 0, ...over });
+    const options: RunOptions = labRunOptions(server.wsUrl, { workers: 1, rampUpMs: 0, drainMs: 0, ...over });
     const { summary } = await runSoak(options);
     const v = summary.verdicts.find((x) => x.id === id);
     assert.ok(v, `verdict ${id} present`);
@@ -73,7 +73,7 @@ test('storm-recovery: storm clients back in time pass; a server that refuses the
   // stay up): once the storm drops them, nobody gets back in.
   const lab = await startLab({ heartbeatMs: 0 });
   try {
-    const options = testRunOptions(lab.wsUrl, { workers: 1, rampUpMs: 0, drainMs: 0, ...run });
+    const options = labRunOptions(lab.wsUrl, { workers: 1, rampUpMs: 0, drainMs: 0, ...run });
     // t=0 is 0.5 s after runSoak starts, so the storm falls at 2.0 s; turn clients away from 1.8 s.
     const turnAway = setTimeout(() => Object.assign(lab.options, { rejectRate: 1, rejectStatus: 503 }), 1800);
     const { summary } = await runSoak(options);

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { startLabProcess } from '../../src/coordinator/lab-process.js';
 import { runSoak } from '../../src/coordinator/run.js';
 import type { RunSummary, Verdict, VerdictId } from '../../src/metrics/result.js';
-import { testRunOptions } from '../helpers/run-options.js';
+import { labRunOptions, testRunOptions } from '../helpers/run-options.js';
 
 type Over = Parameters<typeof testRunOptions>[1];
 
 async function soakLab(labArgs: string[], over: Over, metric?: string): Promise<RunSummary> {
   const lab = await startLabProcess(labArgs);
   try {
-    const options = testRunOptions(lab.wsUrl, {
+    const options = labRunOptions(lab.wsUrl, {
       workers: 1,
       rampUpMs: 2000,
       baselineMs: 3000,

@@ -1,7 +1,8 @@
 // Fault: --close-after with --close-codes. The server closes each connection at a seeded age in
 // [T/2, 3T/2] with a close code drawn from a weighted mix (streams simply end).
 import type { LabContext } from '../context.js';
-import { connectionTimer, type LabConnection } from '../connection.js';
+import type { LabConnection } from '../connection.js';
+import { connectionTimer } from '../connection-timer.js';
 import type { CloseCodeWeight } from '../options.js';
 import type { Random } from '../random.js';
 

@@ -1,9 +1,10 @@
-// Profile behaviours in PROFILES order, so a client's profile index selects its behaviour.
-import type { ProfileBehaviour } from './behaviour.js';
+// Profiles in PROFILES order, so a client's profile index selects its behaviour.
+import type { Profile } from '../client/profile.js';
 import { fastProfile } from './fast.js';
+import { idleProfile } from './idle.js';
+import { sleepyProfile } from './sleepy.js';
 import { slowProfile } from './slow.js';
-import { sleepyProfile } from './mobile-sleeping.js';
-import { stormProfile } from './reconnect-storm.js';
+import { stormProfile } from './storm.js';
 
-/** Behaviour per profile index (fast, slow, sleepy, storm). */
-export const PROFILE_BEHAVIOURS: readonly ProfileBehaviour[] = [fastProfile, slowProfile, sleepyProfile, stormProfile];
+/** Profile per index of PROFILES (fast, slow, sleepy, storm, idle). */
+export const PROFILE_TABLE: readonly Profile<unknown>[] = [fastProfile, slowProfile, sleepyProfile, stormProfile, idleProfile];

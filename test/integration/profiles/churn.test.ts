@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../../src/lab/server.js';
 import { runSoak } from '../../../src/coordinator/run.js';
-import { testRunOptions } from '../../helpers/run-options.js';
+import { labRunOptions, testRunOptions } from '../../helpers/run-options.js';
 
 test('--session-length churns sessions with normal closes while the population stays connected', async () => {
   const lab = await startLab({ heartbeatMs: 0 });
   try {
-    const options = testRunOptions(lab.wsUrl, { clients: 50, workers: 1, durationMs: 3000, rampUpMs: 0, sessionMinMs: 400, sessionMaxMs: 800 });
+    const options = labRunOptions(lab.wsUrl, { clients: 50, workers: 1, durationMs: 3000, rampUpMs: 0, sessionMinMs: 400, sessionMaxMs: 800 });
     const out = await runSoak(options);
     const c = out.summary.totals.counters;
     assert.ok(c.sessions_ended >= 100, `sessions ended ${c.sessions_ended}`);
@@ -24,3 +24,24 @@ test('--session-length churns sessions with normal closes while the population s
     await lab.close();
   }
 });
+
+// Issue 11 case 5, scaled down: sleepers that vanish before their session ends must stay for the
+// server to reap (a vanished phone sends no close frame), on every transport the same way.
+for (const driver of ['ws', 'sse'] as const) {
+  test(`sleep and vanish win over churn (${driver}): a vanished client never ends its session; awake ones still churn`, async () => {
+    const lab = await startLab({ heartbeatMs: 0 });
+    try {
+      const url = driver === 'ws' ? lab.wsUrl : `sse+${lab.url}/sse`;
+      const sleepers = { clients: 20, workers: 1, durationMs: 2500, rampUpMs: 0, drainMs: 0, mix: [0, 0, 100, 0, 0], sessionMinMs: 600, sessionMaxMs: 800 };
+      const vanishing = (await runSoak(labRunOptions(url, { ...sleepers, profile: { awakeMs: 300, asleepMs: 10_000, sleepJitterPct: 0, vanishPct: 100 } }))).summary.totals.counters;
+      assert.equal(vanishing.vanished, 20);
+      assert.equal(vanishing.sessions_ended, 0, 'no vanished client closed its own session');
+      assert.equal(vanishing.conn_opened, 20);
+      // The healthy twin: awake through the whole session, so --session-length ends it.
+      const awake = (await runSoak(labRunOptions(url, { ...sleepers, profile: { awakeMs: 10_000, asleepMs: 300, sleepJitterPct: 0, vanishPct: 0 } }))).summary.totals.counters;
+      assert.ok(awake.sessions_ended >= 20, `awake sessions ended: ${awake.sessions_ended}`);
+    } finally {
+      await lab.close();
+    }
+  });
+}

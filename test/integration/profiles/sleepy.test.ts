@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../../src/lab/server.js';
 import { runSoak } from '../../../src/coordinator/run.js';
-import { testRunOptions } from '../../helpers/run-options.js';
+import { labRunOptions, testRunOptions } from '../../helpers/run-options.js';
 
 // 40 phones awake 1 s, asleep 3 s (±10%), for 3.5 s: each sleeps once and none wakes; half never would. A 500 ms heartbeat reaps a silent phone
 // when its second unanswered ping is due, well inside one sleep.
@@ -19,7 +19,7 @@ const SLEEPY = {
 test('a lab with a heartbeat reaps sleeping and vanished phones', async () => {
   const lab = await startLab({ heartbeatMs: 500 });
   try {
-    const s = (await runSoak(testRunOptions(lab.wsUrl, SLEEPY))).summary;
+    const s = (await runSoak(labRunOptions(lab.wsUrl, SLEEPY))).summary;
     const c = s.profiles.sleepy!.counters;
     assert.equal(c.sleeps, 40);
     assert.ok(c.vanished > 5 && c.vanished < 35, `vanished ${c.vanished}`);
@@ -38,7 +38,7 @@ test('a lab with a heartbeat reaps sleeping and vanished phones', async () => {
 test('a lab without a heartbeat never reaps them: vanished phones stay connected (zombies)', async () => {
   const lab = await startLab({ heartbeatMs: 0 });
   try {
-    const s = (await runSoak(testRunOptions(lab.wsUrl, SLEEPY))).summary;
+    const s = (await runSoak(labRunOptions(lab.wsUrl, SLEEPY))).summary;
     const c = s.profiles.sleepy!.counters;
     assert.equal(c.sleeps, 40);
     assert.ok(c.vanished > 5, `vanished ${c.vanished}`);

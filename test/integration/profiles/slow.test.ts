@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../../src/lab/server.js';
 import { runSoak } from '../../../src/coordinator/run.js';
-import { testRunOptions } from '../../helpers/run-options.js';
+import { labRunOptions, testRunOptions } from '../../helpers/run-options.js';
 
 // Enough bytes to get past loopback's kernel buffers (megabytes per connection) within seconds:
 // 8 slow readers offered 4 MB/s each while reading 16 KB/s.
@@ -12,7 +12,7 @@ const PUSH = { pushRate: 64, pushBytes: 64 * 1024, slowReadBytesPerSec: 16 * 102
 test('slow readers against --slow-policy disconnect are closed by the server with its code', async () => {
   const lab = await startLab({ slowPolicy: 'disconnect', slowCloseCode: 1013, maxBufferedBytes: 256 * 1024, heartbeatMs: 0 });
   try {
-    const s = (await runSoak(testRunOptions(lab.wsUrl, { ...SLOW, profile: { ...PUSH, reconnect: 'none' } }))).summary;
+    const s = (await runSoak(labRunOptions(lab.wsUrl, { ...SLOW, profile: { ...PUSH, reconnect: 'none' } }))).summary;
     const slow = s.profiles.slow!;
     // The lab sends 1013 and resets the socket a second later; the close frame sits behind megabytes
     // the reader never got to, so the client sees the server's code or an abnormal 1006, never its own close.
@@ -29,7 +29,7 @@ test('slow readers against --slow-policy disconnect are closed by the server wit
 test('slow readers against --slow-policy buffer are never closed and their backlog grows', async () => {
   const lab = await startLab({ slowPolicy: 'buffer', heartbeatMs: 0 });
   try {
-    const s = (await runSoak(testRunOptions(lab.wsUrl, { ...SLOW, profile: PUSH }))).summary;
+    const s = (await runSoak(labRunOptions(lab.wsUrl, { ...SLOW, profile: PUSH }))).summary;
     const slow = s.profiles.slow!;
     assert.deepEqual(slow.closeCodes, [{ code: '1000', by: 'client', count: 8 }], 'only our own closes at the end');
     const c = slow.counters;

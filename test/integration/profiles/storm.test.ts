@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { startLab } from '../../../src/lab/server.js';
 import { runSoak } from '../../../src/coordinator/run.js';
 import type { ReconnectPolicy } from '../../../src/protocol.js';
-import { testRunOptions } from '../../helpers/run-options.js';
+import { labRunOptions, testRunOptions } from '../../helpers/run-options.js';
 
 const STORM_AT_MS = 1500;
 
 async function storm(policy: ReconnectPolicy, clients: number): Promise<{ offsetsMs: number[]; summary: Awaited<ReturnType<typeof runSoak>>['summary'] }> {
   const lab = await startLab({ heartbeatMs: 0 });
   try {
-    const options = testRunOptions(lab.wsUrl, {
+    const options = labRunOptions(lab.wsUrl, {
       clients,
       workers: 2,
       durationMs: 4500,
@@ -58,7 +58,7 @@ test('exp-jitter spreads reconnect attempts over time where immediate does not',
 test('a lab rejecting every handshake with 401 gives a reconnect-loop finding and clients stop retrying', async () => {
   const lab = await startLab({ rejectRate: 1, rejectStatus: 401, heartbeatMs: 0 });
   try {
-    const options = testRunOptions(lab.wsUrl, { clients: 10, workers: 1, durationMs: 3000, rampUpMs: 0, profile: { reconnect: 'immediate', reconnectMaxTries: 3 } });
+    const options = labRunOptions(lab.wsUrl, { clients: 10, workers: 1, durationMs: 3000, rampUpMs: 0, profile: { reconnect: 'immediate', reconnectMaxTries: 3 } });
     const s = (await runSoak(options)).summary;
     const c = s.totals.counters;
     assert.equal(c.conn_opened, 0);

@@ -1,6 +1,6 @@
 // What every client of one worker shares: the plan, the recorder, the scheduler, a scratch
 // buffer for masked sends, and the clock conversion. Hot-path invariants: allocated once per worker.
-import type { WorkerPlan } from '../protocol.js';
+import type { WorkerPlan } from '../../protocol.js';
 import type { Recorder } from './recorder.js';
 import type { Scheduler } from './schedule.js';
 
@@ -23,6 +23,10 @@ export interface WorkerContext {
   readonly scratch: Buffer;
   /** True once the coordinator asked to stop: no new sends, no reconnects. */
   stopping: boolean;
+  /** The plan's subscribe message is the lab's for the plan's push rate and size: what the server owes is known. */
+  readonly subscribeRateKnown: boolean;
+  /** RTT ring length for sending clients (requests.ts ringSizeFor). */
+  readonly ringSize: number;
   /** Storms this worker has already reported (one event per storm per worker). */
   stormsReported: number;
   /** Epoch ms of a performance.now() value in this thread. */

@@ -4,12 +4,14 @@
 // storm times derive from the run's shared t=0. Hot-path invariants: no per-message allocation,
 // no closures, no logging, counters by slot.
 import { COUNTER, type ProfileOptions } from '../../protocol.js';
-import type { ProfileBehaviour, WsClient } from '../drivers/ws-driver.js';
-import { backoffMs } from '../reconnect.js';
-import { fastProfile } from './fast.js';
+import type { ClientCore } from '../client/profile.js';
+import type { Profile } from '../client/profile.js';
+import { fastProfile, sendAndExpire, startSending, type FastState } from './fast.js';
 
-/** Index of the next storm this client takes part in. */
-const NEXT_STORM = 7;
+/** A storm client's state: a fast client's plus the index of the next storm it takes part in. */
+export interface StormState extends FastState {
+  nextStorm: number;
+}
 
 /** performance.now() of storm number `k`, or Infinity when there is no such storm. */
 export function stormTimeMs(startPerfMs: number, opts: ProfileOptions, k: number): number {
@@ -20,45 +22,39 @@ export function stormTimeMs(startPerfMs: number, opts: ProfileOptions, k: number
   return startPerfMs + from + (k - list.length + 1) * opts.stormEveryMs;
 }
 
-function nextStorm(c: WsClient): number {
-  return stormTimeMs(c.ctx.startPerfMs, c.ctx.plan.profile, c.slots[NEXT_STORM]!);
+function nextStormMs(c: ClientCore, s: StormState): number {
+  return stormTimeMs(c.ctx.startPerfMs, c.ctx.plan.profile, s.nextStorm);
 }
 
-function drop(c: WsClient, nowMs: number): void {
-  const k = c.slots[NEXT_STORM]!;
-  c.slots[NEXT_STORM] = k + 1;
+/** Drops now with every other storm client; comes back after the policy's first delay. */
+function stormDrop(c: ClientCore, s: StormState, nowMs: number): void {
+  const k = s.nextStorm++;
   const ctx = c.ctx;
   if (ctx.stormsReported <= k) {
     ctx.stormsReported = k + 1;
     ctx.recorder.add(c.p, COUNTER.STORMS, 1);
     ctx.recorder.event({ atMs: ctx.toEpochMs(nowMs), kind: 'storm', profile: 'storm', detail: `storm ${k + 1}: all storm clients dropped` });
   }
-  c.droppedAtMs = nowMs;
-  const delay = backoffMs(0, ctx.plan.profile, c.rng);
+  const delay = c.firstReconnectDelayMs();
   // --reconnect none: a dropped storm client stays down (the storm measures what does not come back).
-  c.reconnectAtMs = delay < 0 ? Infinity : nowMs + delay;
-  c.attempt = 1;
-  c.terminate();
+  c.drop(delay < 0 ? Infinity : nowMs + delay, nowMs);
 }
 
 /** storm: drops with everyone else at storm times, then reconnects by policy. */
-export const stormProfile: ProfileBehaviour = {
+export const stormProfile: Profile<StormState> = {
+  ...fastProfile,
   name: 'storm',
-  autoPong: true,
-  onOpen(c, nowMs) {
+  newState: (c) => ({ requests: c.transport.caps.canSend ? c.requests() : null, nextStorm: 0 }),
+  onOpen(c, s, nowMs) {
     // A client that (re)connects after a storm time does not replay that storm.
-    while (nextStorm(c) <= nowMs) c.slots[NEXT_STORM]! += 1;
-    return Math.min(fastProfile.onOpen(c, nowMs), nextStorm(c));
+    while (nextStormMs(c, s) <= nowMs) s.nextStorm++;
+    return Math.min(startSending(c, s, nowMs), nextStormMs(c, s));
   },
-  onDue(c, nowMs) {
-    if (nowMs >= nextStorm(c)) {
-      drop(c, nowMs);
+  onDue(c, s, nowMs) {
+    if (nowMs >= nextStormMs(c, s)) {
+      stormDrop(c, s, nowMs);
       return Infinity;
     }
-    return Math.min(fastProfile.onDue(c, nowMs), nextStorm(c));
+    return Math.min(sendAndExpire(c, s, nowMs), nextStormMs(c, s));
   },
-  onMessage: fastProfile.onMessage,
-  onPong: fastProfile.onPong,
-  onPing: fastProfile.onPing,
-  onClose: fastProfile.onClose,
 };

@@ -23,3 +23,19 @@ export function classifyWsError(err: Error & { code?: string }): number {
 export function handshakeStatus(message: string): number {
   return Number(message.slice(UNEXPECTED_RESPONSE.length)) || 0;
 }
+
+/**
+ * The close code ws sends when the server broke the protocol (1002 reserved opcode or bad close
+ * code, 1007 invalid UTF-8, 1009 message over maxPayload), read from the error's status symbol;
+ * 0 for any other error.
+ */
+export function protocolCloseCode(err: Error & { code?: string }): number {
+  if (err.code === undefined || !err.code.startsWith('WS_ERR_')) return 0;
+  for (const sym of Object.getOwnPropertySymbols(err)) {
+    if (sym.description === 'status-code') {
+      const code = (err as unknown as Record<symbol, unknown>)[sym];
+      if (typeof code === 'number') return code;
+    }
+  }
+  return err.code === 'WS_ERR_INVALID_UTF8' ? 1007 : err.code.includes('LENGTH') ? 1009 : 1002;
+}

@@ -2,8 +2,8 @@
 // counters living in the worker's SharedArrayBuffer; snapshot-and-reset once per interval.
 // Hot-path invariants: allocate per connection, never per message; no logging; no events;
 // time from performance.now(); record in place; counters in typed arrays by slot.
-import { HISTOGRAMS, PROFILES, COUNTER, COUNTERS_LENGTH, scalarIndex, type EncodedHistograms, type HistogramName, type IntervalMessage, type RunEvent, type TextSample, type ProfileName } from '../protocol.js';
-import { createHistogram, encodeHistogram, recordClamped, type Histogram } from '../metrics/histogram.js';
+import { HISTOGRAMS, PROFILES, COUNTER, COUNTERS_LENGTH, scalarIndex, type EncodedHistograms, type HistogramName, type IntervalMessage, type RunEvent, type TextSample, type ProfileName } from '../../protocol.js';
+import { createHistogram, encodeHistogram, recordClamped, type Histogram } from '../../metrics/histogram.js';
 
 const MAX_SAMPLES_PER_INTERVAL = 20;
 const MAX_SAMPLE_CHARS = 200;
@@ -17,15 +17,15 @@ export class Recorder {
   /** Cumulative counters, backed by the shared buffer the coordinator can read. */
   readonly counters: Float64Array;
   readonly #lastSent: Float64Array = new Float64Array(COUNTERS_LENGTH);
-  /** hist[metric][profile]. */
-  readonly #hist: Histogram[][];
+  /** hist[metric][profile], made on the first value: most metric × profile pairs of a run stay empty (95 KB each). */
+  readonly #hist: (Histogram | null)[][];
   #samples: TextSample[] = [];
   #events: RunEvent[] = [];
   #attemptTimes: number[] | null;
 
   constructor(shared: SharedArrayBuffer, keepAttemptTimes: boolean) {
     this.counters = new Float64Array(shared);
-    this.#hist = HISTOGRAMS.map(() => PROFILES.map(() => createHistogram()));
+    this.#hist = HISTOGRAMS.map(() => PROFILES.map(() => null));
     this.#attemptTimes = keepAttemptTimes ? [] : null;
   }
 
@@ -41,7 +41,9 @@ export class Recorder {
 
   /** Records `valueUs` into histogram `h` of profile `p`, counting clamps. */
   record(h: number, p: number, valueUs: number): void {
-    if (recordClamped(this.#hist[h]![p]!, valueUs) !== 0) this.counters[scalarIndex(p, COUNTER.HIST_CLAMPED)]! += 1;
+    const row = this.#hist[h]!;
+    const hist = row[p] ?? (row[p] = createHistogram());
+    if (recordClamped(hist, valueUs) !== 0) this.counters[scalarIndex(p, COUNTER.HIST_CLAMPED)]! += 1;
   }
 
   /** Records a push lag that may be negative (server clock ahead): negatives go to lagAhead. */
@@ -79,6 +81,7 @@ export class Recorder {
     for (let h = 0; h < HISTOGRAMS.length; h++) {
       const row = this.#hist[h]!;
       histograms[HISTOGRAMS[h]!] = row.map((hist) => {
+        if (hist === null) return '';
         const enc = encodeHistogram(hist);
         hist.reset();
         return enc;
@@ -115,6 +118,6 @@ export class Recorder {
 
   /** Frees the histograms (WASM-safe even though we use the JS implementation). */
   destroy(): void {
-    for (const row of this.#hist) for (const h of row) h.destroy();
+    for (const row of this.#hist) for (const h of row) h?.destroy();
   }
 }

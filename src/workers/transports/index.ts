@@ -1,0 +1,51 @@
+// The transport for a plan's wire protocol; nothing above this file names a protocol. One
+// factory per worker: clients of one profile and local address share one setup object (and the
+// WebSocket options made from it), so a connection costs only its own transport.
+import type { WorkerPlan } from '../../protocol.js';
+import { StreamTransport } from './stream.js';
+import type { Transport, TransportMeter, TransportSetup, TransportSink } from './transport.js';
+import { WsTransport } from './ws.js';
+
+/** Makes every transport of one worker. */
+export class TransportFactory {
+  readonly #setups = new Map<string, TransportSetup>();
+
+  constructor(
+    readonly plan: WorkerPlan,
+    readonly meter: TransportMeter,
+  ) {}
+
+  /** A new transport for client `id` of profile index `p`, reporting to `sink`. */
+  create(id: number, p: number, sink: TransportSink): Transport {
+    const plan = this.plan;
+    const setup = this.#setup(p, plan.localAddresses.length > 0 ? plan.localAddresses[id % plan.localAddresses.length] : undefined);
+    switch (plan.driver) {
+      case 'ws':
+        return new WsTransport(setup, sink);
+      case 'sse':
+      case 'ndjson':
+        return new StreamTransport(setup, sink, plan.driver, plan.profile);
+    }
+  }
+
+  #setup(p: number, localAddress: string | undefined): TransportSetup {
+    const key = `${p}\u0000${localAddress ?? ''}`;
+    let setup = this.#setups.get(key);
+    if (setup === undefined) {
+      const plan = this.plan;
+      setup = {
+        p,
+        meter: this.meter,
+        url: plan.url,
+        headers: plan.headers,
+        connectTimeoutMs: plan.connectTimeoutMs,
+        localAddress,
+        maxMessageBytes: plan.maxMessageBytes,
+        tlsInsecure: plan.tlsInsecure,
+        caPem: plan.caPem,
+      };
+      this.#setups.set(key, setup);
+    }
+    return setup;
+  }
+}
