@@ -1,12 +1,10 @@
 // `soakstorm run [url]`: options -> (built-in lab) -> runSoak -> reports -> exit code.
 import { Command, Option } from 'commander';
-import { EXIT } from './exit-codes.js';
+import { EXIT, judgeRun } from '../outcome.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
 import { optionHelp } from './option-help.js';
 import { UNITS_HELP } from '../units.js';
-import { tlsFailureOf } from '../metrics/tls-failure.js';
 import { redactText } from '../metrics/redact.js';
-import { stripControl } from '../reporters/safe-text.js';
 import { SoakstormError } from '../errors.js';
 import { runSoak, type RunHooks } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';
@@ -14,7 +12,7 @@ import { newRunId } from '../coordinator/timeline.js';
 import { startLabProcess, type LabProcess } from '../coordinator/lab-process.js';
 import { ProgressReporter } from '../reporters/progress.js';
 import { formatSummary } from '../reporters/terminal.js';
-import type { RunSummary, VerdictId } from '../metrics/result.js';
+import type { RunSummary } from '../metrics/result.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { join } from 'node:path';
 import { runProcesses } from './processes-run.js';
@@ -25,16 +23,6 @@ import { SOAKSTORM_VERSION } from '../coordinator/version.js';
 import { PROFILES } from '../protocol.js';
 import type { RunOptions } from '../coordinator/plan.js';
 import type { LiveOptions } from './live-options.js';
-
-const ERROR_WORDS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ETIMEDOUT: 'connection timed out',
-  HANDSHAKE_TIMEOUT: 'opening handshake timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENOTFOUND: 'host name not found',
-  ECONNRESET: 'connection reset',
-  EADDRNOTAVAIL: 'no free local address or port',
-};
 
 /** Adds `run` with every option of cli/options.ts. */
 export function registerRunCommand(program: Command): void {
@@ -101,11 +89,7 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
     await writeReports(outcome.dir, outcome.summary, outcome.timeline);
     process.stdout.write(formatSummary(outcome.summary, summaryPath) + '\n');
     ranToEnd = true;
-    // A shard that ran to its end exits 0: its share alone is not the run; `merge` judges the whole.
-    // One stopped by --abort-on-fail (its own or its parent's) exits 99, the code Kubernetes fails the Job on.
-    if (options.shard && outcome.summary.status === 'completed') return EXIT.OK;
-    if (options.shard && outcome.summary.status === 'aborted' && outcome.summary.stopReason.startsWith('threshold failed')) return EXIT.THRESHOLDS;
-    return exitCodeFor(outcome.summary, stopper.request?.signal, options.failOn);
+    return options.shard ? shardExitCode(outcome.summary) : exitCodeFor(outcome.summary);
   } finally {
     uninstall();
     unlisten();
@@ -128,28 +112,26 @@ export function startLiveMetrics(options: RunOptions, live: LiveOptions): Promis
   });
 }
 
-/** Exit code precedence: unreachable, interrupted, worker crash, saturated, gated verdicts, thresholds, pass. */
-export function exitCodeFor(s: RunSummary, signal: 'SIGINT' | 'SIGTERM' | undefined, failOn: readonly VerdictId[] = []): number {
-  if (s.status === 'unreachable') {
-    process.stderr.write(`soakstorm: ${unreachableMessage(s)}\n`);
-    return EXIT.UNREACHABLE;
-  }
-  if (signal === 'SIGINT') return EXIT.SIGINT;
-  if (signal === 'SIGTERM') return EXIT.SIGTERM;
-  if (s.status === 'aborted' && !s.stopReason.startsWith('threshold failed')) return EXIT.INTERNAL;
-  if (s.generator.saturated || s.verdicts.some((v) => v.id === 'generator-saturated' && v.status === 'fail')) return EXIT.SATURATED;
-  if (s.verdicts.some((v) => failOn.includes(v.id) && v.status === 'fail')) return EXIT.VERDICT;
-  if (s.thresholds.some((t) => t.status !== 'pass')) return EXIT.THRESHOLDS;
-  return EXIT.OK;
+/**
+ * The exit code, from the one judge (outcome.ts). A run that measured nothing also gets its
+ * one line on stderr, naming what the server answered (summary.stopReason).
+ */
+/**
+ * A shard's own exit: its share alone is not the run (`merge` judges the whole), so findings,
+ * thresholds and saturation of one shard exit 0 — except what must stop an Indexed Job: measured
+ * nothing (3), a signal, an internal error, and an --abort-on-fail stop (99).
+ */
+export function shardExitCode(s: RunSummary): number {
+  const code = exitCodeFor(s);
+  if (s.status === 'aborted' && s.stopReason.startsWith('threshold failed')) return EXIT.THRESHOLDS;
+  const stops: number[] = [EXIT.UNREACHABLE, EXIT.SIGINT, EXIT.SIGTERM, EXIT.SIGHUP, EXIT.INTERNAL];
+  return stops.includes(code) ? code : EXIT.OK;
 }
 
-function unreachableMessage(s: RunSummary): string {
-  const tls = tlsFailureOf(s.samples);
-  if (tls !== null) return `cannot connect to ${s.target.url}: ${tls}.`;
-  const top = Object.entries(s.totals.errors).sort((a, b) => b[1] - a[1])[0];
-  const code = top?.[0] ?? 'other';
-  const words = ERROR_WORDS[code] ?? s.samples.find((x) => x.kind === 'error')?.text ?? 'no connection could be opened';
-  return `cannot reach ${s.target.url}: ${stripControl(words)}${ERROR_WORDS[code] ? ` (${code})` : ''}. Start the target or run "soakstorm lab".`;
+export function exitCodeFor(s: RunSummary): number {
+  const j = judgeRun(s);
+  if (j.exitCode === EXIT.UNREACHABLE) process.stderr.write(`soakstorm: ${s.status === 'unreachable' ? s.stopReason : j.reasons[0]}\n`);
+  return j.exitCode;
 }
 
 export { SoakstormError };

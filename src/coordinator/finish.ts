@@ -6,6 +6,8 @@ import { evaluateVerdicts, verdictInputFromRun, type VerdictFn } from '../metric
 import { burstinessVerdict } from '../metrics/verdicts/burstiness.js';
 import { evaluateThresholds, parseThresholds, sourceFromSummary, type ThresholdSource } from '../metrics/thresholds.js';
 import { clientsPerProfile } from './shard.js';
+import { judgeRun } from '../outcome.js';
+import { availabilityOf } from '../metrics/availability.js';
 import { ALL_COLUMN, profileMetrics } from './merge.js';
 import type { RunOptions } from './plan.js';
 import type { TickMerger } from './ticks.js';
@@ -14,8 +16,9 @@ import type { ServerMemoryRecord } from './memory-sampling.js';
 /** Verdicts beyond the built-in set: burstiness of HTTP streams. */
 const EXTRA_VERDICTS: readonly VerdictFn[] = [burstinessVerdict];
 
-/** Fills summary.verdicts and summary.thresholds in place. */
-export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options: RunOptions, server: ServerMemoryRecord | null, runMs: number): void {
+/** Fills summary.availability, summary.verdicts and summary.thresholds in place (the exit code is outcome.ts's judgeRun). */
+export function evaluateRun(summary: RunSummary, timeline: TimelinePoint[], options: RunOptions, server: ServerMemoryRecord | null, runMs: number): void {
+  summary.availability = availabilityOf(timeline, summary.totals);
   const input = verdictInputFromRun({
     summary,
     timeline,
@@ -31,6 +34,8 @@ export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options
   });
   summary.verdicts = evaluateVerdicts(input, EXTRA_VERDICTS);
   summary.thresholds = evaluateThresholds(parseThresholds(options.thresholds), sourceFromSummary(summary));
+  // The one judge's answer, stored for scripts reading summary.json (jq .outcome.exitCode).
+  summary.outcome = judgeRun(summary);
 }
 
 /** A threshold source over the live merged state (verdicts are not known mid-run: no-data). */

@@ -5,7 +5,7 @@ import { COUNTER, PROFILES, scalarIndex } from '../protocol.js';
 import type { RunSummary, TimelinePoint } from '../metrics/result.js';
 import type { CounterKey } from '../metrics/result.js';
 import { buildSummary } from './summary.js';
-import { judgeRun } from './finish.js';
+import { evaluateRun } from './finish.js';
 import type { RunOptions } from './plan.js';
 import type { ServerMemoryRecord } from './memory-sampling.js';
 import { ShardReplay, phaseOf } from './shard-replay.js';
@@ -116,7 +116,7 @@ export function summarizeMerged(
 ): RunSummary {
   const summary = buildSummary(options, replay.ticks, end);
   if (server) summary.server = server;
-  judgeRun(summary, timeline, options, server, end.endedAtMs - end.startedAtMs);
+  evaluateRun(summary, timeline, options, server, end.endedAtMs - end.startedAtMs);
   return summary;
 }
 

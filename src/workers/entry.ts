@@ -14,7 +14,13 @@ import { profileOf } from '../scenarios/mix.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
 
+/** Longest wait for close handshakes while the connections still make progress (slow readers flushing). */
 const CLOSE_WAIT_MS = 3000;
+/**
+ * …but without any progress (no byte read, no close counted) the wait ends after this long: a
+ * server that never answers a close must not stretch --drain 2s to 5 s, as the full 3 s wait did.
+ */
+const CLOSE_GRACE_MS = 1000;
 /** Longest wait for resumed slow readers to read what the kernel and server held for them. */
 const SETTLE_MAX_MS = 3000;
 const POLL_MS = 20;
@@ -144,7 +150,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   for (const c of clients) c.beginStop();
   await waitUntil(() => clients.every((c) => c.isSettled(performance.now())), SETTLE_MAX_MS);
   for (const c of clients) c.stop();
-  await waitUntil(() => clients.every((c) => c.isIdle()), CLOSE_WAIT_MS);
+  await waitWhileProgressing(() => clients.every((c) => c.isIdle()), recorder.counters, CLOSE_WAIT_MS, CLOSE_GRACE_MS);
   for (const c of clients) c.kill();
   await waitUntil(() => clients.every((c) => c.isIdle()), 500);
 
@@ -173,6 +179,28 @@ async function drain(clients: Client<unknown>[], drainMs: number): Promise<void>
   }, drainMs);
   const nowMs = performance.now();
   for (const c of clients) c.drain(nowMs, true);
+}
+
+/**
+ * Like waitUntil, but gives up after `quietMs` without any counter changing. Quiet counts in
+ * polls as well as in time, so a starved thread (busy CI core) gets its I/O turns before giving up.
+ */
+async function waitWhileProgressing(done: () => boolean, counters: Float64Array, maxMs: number, quietMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  const quietPolls = Math.ceil(quietMs / POLL_MS);
+  let last = NaN;
+  let lastChangeMs = Date.now();
+  let unchanged = 0;
+  while (!done() && Date.now() < until && (unchanged < quietPolls || Date.now() - lastChangeMs < quietMs)) {
+    let sum = 0;
+    for (let i = 0; i < counters.length; i++) sum += counters[i]!;
+    if (sum !== last) {
+      last = sum;
+      lastChangeMs = Date.now();
+      unchanged = 0;
+    } else unchanged++;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
 }
 
 async function waitUntil(done: () => boolean, maxMs: number): Promise<void> {
