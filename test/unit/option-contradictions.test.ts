@@ -57,7 +57,7 @@ test('bad values of options without a default are problems, never crashes', () =
     '--local-address is not an address list (got "here"). Use e.g. 127.0.0.2-127.0.0.20.',
     '--storm-at is not a duration (got "soon"). Use a number with a unit, e.g. 500ms, 30s, 5m, 1h.',
     '--baseline is not a duration (got "x"). Use a number with a unit, e.g. 500ms, 30s, 5m, 1h.',
-    '--fail-on must be one of leak, backpressure, idle-cut, zombie, reconnect-loop, storm-recovery, burstiness, generator-saturated (got "everything").',
+    '--fail-on must be one of leak, backpressure, idle-cut, zombie, reconnect-loop, storm-recovery, burstiness, generator-saturated, availability (got "everything").',
   ]);
 });
 
