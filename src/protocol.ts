@@ -27,6 +27,9 @@ export type RttMode = 'ping' | 'echo';
 /** Reconnect policies (storm profile and every unexpected close). */
 export type ReconnectPolicy = 'none' | 'immediate' | 'fixed' | 'exp' | 'exp-jitter';
 
+/** Bytes at the start of every message a fast client sends: seq, client id and timestamps. */
+export const MESSAGE_HEADER_BYTES = 24;
+
 /** Integer microseconds; every histogram holds this unit. */
 export type Micros = number;
 /** Milliseconds, possibly fractional. */

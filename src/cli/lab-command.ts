@@ -8,8 +8,9 @@ import { startLab, type Lab } from '../lab/server.js';
 import { DEFAULT_LAB_OPTIONS, LAB_PRESETS, LabOptionError, presetOptions, type LabOptions } from '../lab/options.js';
 import { resolveLabOptions } from '../lab/validate.js';
 import { LAB_KNOBS, knobDefault } from '../lab/knobs.js';
+import { UNITS_HELP } from '../units.js';
 
-const DEFAULT_PORT = 8080;
+export const DEFAULT_LAB_PORT = 8080;
 const STATUS_EVERY_MS = 5000;
 
 /** Raw flag values as commander hands them over (strings, undefined when not given). */
@@ -24,6 +25,8 @@ const PRESET_HELP = Object.entries(LAB_PRESETS)
   .join('\n');
 
 const AFTER_HELP = `
+${UNITS_HELP}
+
 Fault presets (--fault a,b combines them; explicit flags override a preset):
 ${PRESET_HELP}
 
@@ -42,7 +45,7 @@ export function registerLabCommand(program: Command): void {
   const cmd = program
     .command('lab')
     .description('serve the built-in WebSocket/SSE/NDJSON target, optionally with injected faults')
-    .option('--port <n>', `TCP port, 0 picks a free one (default: ${DEFAULT_PORT})`)
+    .option('--port <n>', `TCP port, 0 picks a free one (default: ${DEFAULT_LAB_PORT})`)
     .option('--host <addr>', `address to listen on (default: ${DEFAULT_LAB_OPTIONS.host})`)
     .option('--processes <n>', 'serve from n processes on one port (node:cluster), /metrics summed over all (default: 1)')
     .option('--fault <presets>', `named fault preset(s), comma-separated: ${Object.keys(LAB_PRESETS).join(', ')} (default: none)`);
@@ -63,7 +66,7 @@ export function labOptionsFromFlags(flags: LabFlags): LabOptions {
   try {
     const partial: Partial<LabOptions> = flags.fault !== undefined ? presetOptions(flags.fault) : {};
     partial.host = flags.host ?? DEFAULT_LAB_OPTIONS.host;
-    partial.port = flags.port !== undefined ? parsePort(flags.port) : DEFAULT_PORT;
+    partial.port = flags.port !== undefined ? parsePort(flags.port) : DEFAULT_LAB_PORT;
     for (const knob of LAB_KNOBS) {
       const text = flags[attributeOf(knob.flag)];
       if (text !== undefined) Object.assign(partial, { [knob.key]: knob.parse(text, knob.flag) });

@@ -2,6 +2,7 @@
 // The soakstorm binary: commander wiring, one-line user errors, documented exit codes.
 import { Command, CommanderError } from 'commander';
 import { SoakstormError } from '../errors.js';
+import { redactError } from '../metrics/redact.js';
 import { SOAKSTORM_VERSION } from '../coordinator/version.js';
 import { EXIT } from './exit-codes.js';
 import { writeCrashLog } from './crash-log.js';
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
-    process.exitCode = reportError(err);
+    // Any message may quote a URL or header the user typed: secrets go before anything prints.
+    process.exitCode = reportError(redactError(err));
   }
 }
 

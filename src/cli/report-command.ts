@@ -10,6 +10,7 @@ import { loadResults, loadTimeline, readJsonFile, RESULT_FILES, writeReports, wr
 import { checkPlan, rebuildSummary } from '../coordinator/rebuild.js';
 import { loadCapacity, writeCapacityReports } from '../reporters/capacity/write.js';
 import { EXIT } from './exit-codes.js';
+import { redactText } from '../metrics/redact.js';
 
 /** The results of `dir`, rebuilding summary.json from plan.json + timeline.ndjson when the run was killed. */
 async function loadOrRebuild(dir: string): Promise<LoadedResults & { rebuilt: string | null }> {
@@ -23,7 +24,7 @@ async function loadOrRebuild(dir: string): Promise<LoadedResults & { rebuilt: st
 /** Prints a user error as soakstorm lines and sets its exit code; anything else is rethrown (a bug). */
 export function failWith(err: unknown): void {
   if (!(err instanceof SoakstormError)) throw err;
-  for (const line of err.message.split('\n')) process.stderr.write(`soakstorm: ${line}\n`);
+  for (const line of err.message.split('\n')) process.stderr.write(`soakstorm: ${redactText(line)}\n`);
   process.exitCode = err.exitCode;
 }
 

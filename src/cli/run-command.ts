@@ -2,6 +2,9 @@
 import { Command, Option } from 'commander';
 import { EXIT, judgeRun } from '../outcome.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
+import { optionHelp } from './option-help.js';
+import { UNITS_HELP } from '../units.js';
+import { redactText } from '../metrics/redact.js';
 import { SoakstormError } from '../errors.js';
 import { runSoak, type RunHooks } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';
@@ -28,12 +31,13 @@ export function registerRunCommand(program: Command): void {
     .description('soak a WebSocket server with simulated clients and write results (omit the URL to soak the built-in lab)')
     .argument('[url]', 'target, ws:// or wss:// (default: start the built-in lab and soak it)');
   for (const spec of RUN_OPTIONS) {
-    const help = spec.default !== undefined && spec.default !== '' ? `${spec.help} (default: ${spec.default})` : spec.help;
+    const help = optionHelp(spec);
     const opt = new Option(spec.flags, help);
     if (spec.repeatable) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     if (spec.hidden) opt.hideHelp();
     cmd.addOption(opt);
   }
+  cmd.addHelpText('after', `\n${UNITS_HELP}\nEvery option can also come from SOAKSTORM_<NAME> or a --config key; see docs/options.md.`);
   cmd.action(async (url: string | undefined, flags: RawOptions) => {
     process.exitCode = await runCommand(url, flags);
   });
@@ -42,6 +46,8 @@ export function registerRunCommand(program: Command): void {
 /** Runs the soak and returns the exit code; user errors throw SoakstormError. */
 export async function runCommand(url: string | undefined, flags: RawOptions): Promise<number> {
   const { options, extras } = resolveRunOptions(url, flags, process.env, newRunId());
+  for (const w of extras.warnings) process.stderr.write(`soakstorm: warning: ${w}\n`);
+  if (options.tlsInsecure) process.stderr.write('soakstorm: WARNING: --insecure: TLS certificates are NOT checked; anyone on the path can read and change this traffic.\n');
   let lab: LabProcess | null = null;
   if (extras.builtInLab) {
     lab = await startLabProcess(extras.labFault ? ['--fault', extras.labFault] : []);
@@ -101,7 +107,8 @@ export function startLiveMetrics(options: RunOptions, live: LiveOptions): Promis
     prometheus: live.prometheus,
     lingerMs: live.lingerMs,
     otlpUrl: live.otlpUrl,
-    log: (line) => process.stderr.write(`soakstorm: ${line}\n`),
+    // Exporter messages may quote the --otlp URL: no token in it reaches the terminal.
+    log: (line) => process.stderr.write(`soakstorm: ${redactText(line)}\n`),
   });
 }
 

@@ -3,6 +3,7 @@
 import type { DriverName, ProfileOptions, RttMode, WorkerPlan } from '../protocol.js';
 import type { MemorySource } from '../metrics/server-memory.js';
 import type { VerdictId } from '../metrics/result.js';
+import { REDACTED, makeRedactor, redactDeep, redactHeaders, redactUrl, secretsOfHeaders, secretsOfMessage, secretsOfUrl, type Redactor } from '../metrics/redact.js';
 
 /** Everything a run needs, validated by cli/options.ts (the only place defaults live). */
 export interface RunOptions {
@@ -105,8 +106,32 @@ export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): W
   }));
 }
 
-/** The settings block of summary.json: what a reader needs to reproduce the run. */
+/**
+ * The options as they may be shown or written (plan.json): same shape, every secret replaced by
+ * "***" (credential headers, URL passwords, credential query values, also inside the sampler URL).
+ */
+export function redactedOptions(options: RunOptions): RunOptions {
+  const memorySource = options.memorySource && 'url' in options.memorySource ? { ...options.memorySource, url: redactUrl(options.memorySource.url) } : options.memorySource;
+  const shown: RunOptions = {
+    ...options,
+    url: redactUrl(options.url),
+    headers: redactHeaders(options.headers, options.redactHeaders),
+    memorySource,
+    // The certificate is public but long; its size says which one was given without flooding the files.
+    caPem: options.caPem === null ? null : `PEM, ${options.caPem.length} bytes`,
+  };
+  return redactDeep(shown, redactorForRun(options));
+}
+
+/** The settings block of summary.json: what a reader needs to reproduce the run, secrets hidden. */
 export function describeSettings(options: RunOptions): Record<string, unknown> {
-  const { outDir: _outDir, recordAttempts: _ra, runId: _runId, ...rest } = options;
+  const { outDir: _outDir, recordAttempts: _ra, runId: _runId, ...rest } = redactedOptions(options);
   return rest;
+}
+
+/** The redactor of one run: every secret the options hold (headers, target and sampler URLs, credential keys of --subscribe). */
+export function redactorForRun(options: Pick<RunOptions, 'url' | 'headers' | 'redactHeaders' | 'memorySource' | 'subscribeMessage'>): Redactor {
+  const secrets = [...secretsOfUrl(options.url), ...secretsOfHeaders(options.headers, options.redactHeaders), ...secretsOfMessage(options.subscribeMessage)];
+  if (options.memorySource && 'url' in options.memorySource) secrets.push(...secretsOfUrl(options.memorySource.url));
+  return makeRedactor(secrets.filter((s) => s !== REDACTED));
 }

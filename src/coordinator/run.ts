@@ -4,7 +4,8 @@
 import { COUNTER, COUNTERS_LENGTH, type CoordinatorMessage, type WorkerFinal, type WorkerMessage, type WorkerPlan } from '../protocol.js';
 import type { Phase, RunSummary, TimelinePoint } from '../metrics/result.js';
 import { addCounters, profileMetrics, sumScalar, type HistogramGrid } from './merge.js';
-import { buildWorkerPlans, type RunOptions } from './plan.js';
+import { buildWorkerPlans, redactorForRun, redactedOptions, type RunOptions } from './plan.js';
+import { redactDeep } from '../metrics/redact.js';
 import { WorkerPool, type RunningWorker } from './pool.js';
 import { buildSummary } from './summary.js';
 import { TickMerger } from './ticks.js';
@@ -101,7 +102,7 @@ class SoakRun {
     private readonly hooks: RunHooks,
     private readonly stopper: RunStopper,
   ) {
-    this.folder = new ResultsFolder(options.outDir, options.runId);
+    this.folder = new ResultsFolder(options.outDir, options.runId, redactorForRun(options));
     this.#shardLog = options.shard ? new ShardLog(this.folder.dir) : null;
     this.#plans = buildWorkerPlans(options, 0);
     this.#pool = new WorkerPool(this.#plans.length);
@@ -155,7 +156,7 @@ class SoakRun {
     this.folder.writePlan({
       runId: this.options.runId,
       startAtEpochMs: this.#startAtEpochMs,
-      options: this.options,
+      options: redactedOptions(this.options),
       planHash: planHash(this.options),
       ...shardRecord(this.options, readyAtMs, this.#startAtEpochMs),
     });
@@ -228,9 +229,12 @@ class SoakRun {
     if (req.signal) summary.signal = req.signal;
     if (server) summary.server = server;
     evaluateRun(summary, this.#timeline, options, server, endedAtMs - this.#startedAtMs);
-    this.folder.writeSummary(summary);
+    // Server texts, sampler labels and errors may quote a URL or a token: hide secrets before anything is shown or written.
+    const { histograms, ...texts } = summary;
+    const shown: RunSummary = { ...redactDeep(texts, redactorForRun(options)), histograms };
+    this.folder.writeSummary(shown);
     const t = this.#ticks;
-    return { summary, timeline: this.#timeline, dir: this.folder.dir, folder: this.folder, startAtEpochMs: this.#startAtEpochMs, attemptTimesMs: t.attemptTimesMs, workerTotals: rescue.workerTotals };
+    return { summary: shown, timeline: this.#timeline, dir: this.folder.dir, folder: this.folder, startAtEpochMs: this.#startAtEpochMs, attemptTimesMs: t.attemptTimesMs, workerTotals: rescue.workerTotals };
   }
 
   /**
@@ -242,7 +246,7 @@ class SoakRun {
     const req = this.stopper.request ?? { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
     if (req.reason === 'signal' || sumScalar(this.#ticks.counters, COUNTER.CONN_OPENED) > 0) return req;
     const totals = profileMetrics(this.#ticks.counters, this.#ticks.grid, null, this.options.clients);
-    return { reason: 'unreachable', status: 'unreachable', detail: describeNothingOpened(totals, this.options) };
+    return { reason: 'unreachable', status: 'unreachable', detail: describeNothingOpened(totals, this.options, this.#ticks.samples) };
   }
 
   // A tick belongs to ramp-up if it started before the ramp ended, to drain if it ended after the stop.

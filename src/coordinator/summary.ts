@@ -6,6 +6,7 @@ import { SCHEMA_VERSION, type ClockEstimate, type GeneratorHealth, type RunSumma
 import { clientsPerProfile } from './shard.js';
 import { ALL_COLUMN, encodeGrid, profileMetrics } from './merge.js';
 import { describeSettings, type RunOptions } from './plan.js';
+import { redactUrl } from '../metrics/redact.js';
 import type { TickMerger } from './ticks.js';
 import { SOAKSTORM_VERSION } from './version.js';
 
@@ -55,7 +56,7 @@ export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): R
     endedAt: new Date(end.endedAtMs).toISOString(),
     durationMs: Math.max(0, end.endedAtMs - end.startedAtMs),
     loadMs: Math.max(0, end.loadMs),
-    target: { url: options.url, driver: options.driver },
+    target: { url: redactUrl(options.url), driver: options.driver },
     settings: describeSettings(options),
     totals: profileMetrics(m.counters, m.grid, null, perProfile.reduce((a, b) => a + b, 0)),
     profiles,

@@ -4,13 +4,17 @@ import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SoakstormError } from '../errors.js';
 import type { RunSummary, TimelinePoint } from '../metrics/result.js';
+import { redactText, type Redactor } from '../metrics/redact.js';
 
 /** Writes plan.json, timeline.ndjson and summary.json into one run folder. */
 export class ResultsFolder {
   readonly dir: string;
+  /** Last line of defence: every text written passes through it, so no secret reaches the disk. */
+  readonly #redact: Redactor;
 
-  constructor(outDir: string, runId: string) {
+  constructor(outDir: string, runId: string, redact: Redactor = redactText) {
     this.dir = join(outDir, runId);
+    this.#redact = redact;
     try {
       mkdirSync(this.dir, { recursive: true });
       writeFileSync(join(this.dir, 'timeline.ndjson'), '');
@@ -21,12 +25,12 @@ export class ResultsFolder {
 
   /** Writes plan.json (settings as run). */
   writePlan(plan: unknown): void {
-    writeFileSync(join(this.dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+    writeFileSync(join(this.dir, 'plan.json'), this.#redact(JSON.stringify(plan, null, 2)) + '\n');
   }
 
   /** Appends one tick. */
   appendPoint(point: TimelinePoint): void {
-    appendFileSync(join(this.dir, 'timeline.ndjson'), JSON.stringify(point) + '\n');
+    appendFileSync(join(this.dir, 'timeline.ndjson'), this.#redact(JSON.stringify(point)) + '\n');
   }
 
   /** Writes summary.json beside itself and renames it in, so a kill mid-write never leaves half a summary. */

@@ -1,5 +1,6 @@
 // When a run opened no connection: decide to stop early, and say in ONE line what the server
 // answered and what to do. That line becomes summary.stopReason (status 'unreachable', exit 3).
+import { tlsFailureOf } from '../metrics/tls-failure.js';
 import { COUNTER, ERROR_CODES, PROFILES, errorIndex } from '../protocol.js';
 import type { ProfileMetrics } from '../metrics/result.js';
 import { sumScalar } from './merge.js';
@@ -47,8 +48,11 @@ function seconds(ms: number): string {
 }
 
 /** One line: what the server answered when no connection ever opened, and the fix. */
-export function describeNothingOpened(totals: ProfileMetrics, options: Pick<RunOptions, 'url' | 'connectTimeoutMs' | 'durationMs'>): string {
+export function describeNothingOpened(totals: ProfileMetrics, options: Pick<RunOptions, 'url' | 'connectTimeoutMs' | 'durationMs'>, samples: readonly { kind: string; text: string }[] = []): string {
   const target = options.url;
+  // A TLS failure has its own cause and fix: the target is up, the certificate (or a plain port) is the problem.
+  const tls = tlsFailureOf(samples);
+  if (tls !== null) return `cannot connect to ${target}: ${tls}.`;
   const rejected = Object.entries(totals.statuses).filter(([s]) => s !== '101').sort((a, b) => b[1] - a[1]);
   if (rejected.length > 0) {
     const answers = rejected.map(([s, n]) => `HTTP ${s} (${n}×)`).join(', ');

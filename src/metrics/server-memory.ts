@@ -123,7 +123,7 @@ export async function samplePid(pid: number): Promise<MemoryReading> {
 }
 
 async function httpGet(agent: Agent, url: string, timeoutMs: number): Promise<string> {
-  const res = await request(url, { dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await request(withoutUserinfo(url), { dispatcher: agent, signal: AbortSignal.timeout(timeoutMs), headers: basicAuthOf(url) });
   if (res.statusCode !== 200) {
     await res.body.dump();
     throw new Error(`HTTP ${res.statusCode}`);
@@ -232,4 +232,19 @@ function toNumber(v: unknown): number | undefined {
 
 function withExtras(r: MemorySample, extras: Omit<MemorySample, 'ok' | 'bytes'>): MemorySample {
   return Object.assign(r, Object.fromEntries(Object.entries(extras).filter(([, v]) => v !== undefined)));
+}
+
+/** undici drops user:password@ from a URL without a word: it is sent as Basic auth instead. */
+function basicAuthOf(url: string): Record<string, string> {
+  const u = new URL(url);
+  if (u.username === '' && u.password === '') return {};
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+function withoutUserinfo(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
 }

@@ -63,6 +63,7 @@ export function renderJunit(summary: RunSummary): string {
   const props = [
     ['runId', summary.runId],
     ['target', summary.target.url],
+    ...(summary.settings['tlsInsecure'] === true ? [['tls', 'certificates NOT checked (--insecure)']] : []),
     ['driver', summary.target.driver],
     ['soakstorm', summary.soakstorm],
     ['duration', fmtDuration(summary.durationMs)],

@@ -1,5 +1,6 @@
 // summary.md for a CI step summary ($GITHUB_STEP_SUMMARY): status line, verdicts, key percentiles,
 // thresholds and close codes. Pure; every run-data string is escaped for Markdown and inline HTML.
+import { insecureNote, stripControl } from './safe-text.js';
 import type { RunSummary } from '../metrics/result.js';
 import { availabilityText, closeCount, fmtCount, fmtDuration, fmtMs, fmtPct, runOutcome } from './html/format.js';
 import { evidenceLine } from './evidence.js';
@@ -13,8 +14,7 @@ const ICON = { pass: '✅', fail: '❌', warn: '⚠️', inconclusive: '❔', 'n
  * and line breaks become spaces (a newline would end the row).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, ' ')
+  return stripControl(text.replace(/\r?\n|\r/g, ' '))
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
     .replace(/[\\`*_[\]|~]/g, '\\$&')
     .replace(/^(\s*)([#+-])(?=[\s#]|$)/, '$1\\$2')
@@ -50,6 +50,8 @@ export function renderMarkdownSummary(summary: RunSummary): string {
     const failed = summary.verdicts.filter((v) => v.status === 'fail' && Object.keys(v.evidence).length > 0);
     if (failed.length > 0) out.push('', ...failed.map((v) => `- **${e(v.id)}** evidence: ${e(evidenceLine(v.evidence))}`));
   }
+  const insecure = insecureNote(summary.settings);
+  if (insecure) out.push('', `> ⚠️ **${e(insecure)}**`);
   const t = summary.totals;
   const lat = (name: 'rtt' | 'rttRaw' | 'connect' | 'lag', label: string): string[] | [] => {
     const l = t.latency[name];

@@ -1,5 +1,6 @@
 // The final terminal summary: what happened, latency percentiles, closes, errors, generator
 // health, verdicts and thresholds, per profile when the run mixed profiles.
+import { insecureNote, stripControl } from './safe-text.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { HistogramName } from '../protocol.js';
 import type { ProfileMetrics, RunSummary, Verdict } from '../metrics/result.js';
@@ -104,9 +105,16 @@ function profileBlock(m: ProfileMetrics, seconds: number, mixed?: RunSummary): s
 
 /** The end-of-run summary as plain text lines. */
 export function formatSummary(s: RunSummary, summaryPath: string): string {
+  // Server texts (close reasons, errors) appear in many lines: clean the whole block once.
+  return formatSummaryLines(s, summaryPath).split('\n').map((line) => stripControl(line)).join('\n');
+}
+
+function formatSummaryLines(s: RunSummary, summaryPath: string): string {
   const seconds = s.loadMs / 1000;
   const out: string[] = [];
   out.push(`soakstorm ${s.soakstorm} run ${s.runId}: ${s.status} (${s.stopReason})`);
+  const insecure = insecureNote(s.settings);
+  if (insecure) out.push(`WARNING: ${insecure}`);
   out.push(`target ${s.target.url}  clients ${num(s.totals.clients)}  load ${seconds.toFixed(1)} s (whole run ${(s.durationMs / 1000).toFixed(1)} s)  workers ${s.generator.workers}`);
   out.push('');
   const profiles = Object.entries(s.profiles);

@@ -1,5 +1,6 @@
 // report.html: one self-contained, offline page (inline CSS and SVG, no script, a CSP that forbids
 // any fetch). Verdicts and thresholds first, then charts over time, distributions and tables.
+import { insecureNote } from '../safe-text.js';
 import type { RunSummary, TimelinePoint } from '../../metrics/result.js';
 import { closeCodeChart, lifetimeChart, percentileChart, timeCharts } from './charts.js';
 import { html, raw } from './escape.js';
@@ -47,6 +48,7 @@ ${outcome.reasons.length > 0 ? html`<ul>${outcome.reasons.map((r) => html`<li>${
 ${summary.rebuilt ? html`<p class="rebuilt"><b>Rebuilt:</b> ${summary.rebuilt}</p>` : ''}
 <p class="availability"><b>Availability:</b> ${availabilityText(summary)}</p>
 ${summary.generator.saturated ? html`<p><b>Generator saturated:</b> ${summary.generator.reason}</p>` : ''}
+${insecureNote(summary.settings) !== null ? html`<p class="insecure"><b>${insecureNote(summary.settings)}</b></p>` : ''}
 </header>
 <section id="verdicts"><h2>Verdicts</h2>${verdictCards(summary.verdicts)}</section>
 <section id="thresholds"><h2>Thresholds</h2>${thresholdTable(summary.thresholds)}</section>
