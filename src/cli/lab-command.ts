@@ -91,9 +91,9 @@ function parseProcesses(text: string): number {
 async function runLabPrimary(n: number): Promise<void> {
   // Only the primary watches the parent's pipe; workers follow the primary (IPC disconnect).
   const lab = await startLabCluster(n, { [PARENT_WATCH_ENV]: '' });
-  process.stdout.write(`soakstorm lab listening on ${lab.url}\n`);
-  process.stderr.write(`soakstorm lab: ${n} processes on one port (node:cluster, round-robin); /metrics sums all of them; Ctrl-C stops\n`);
-  await new Promise<void>((resolve) => {
+  // Handlers first, then the line: whoever reads the line may signal at once, and a SIGTERM before
+  // a handler exists kills the process with the signal instead of the documented exit 0.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -105,6 +105,9 @@ async function runLabPrimary(n: number): Promise<void> {
     // A worker that dies (a crash fault) takes the lab down, as a crashed server would.
     void lab.workerDied.then(stop);
   });
+  process.stdout.write(`soakstorm lab listening on ${lab.url}\n`);
+  process.stderr.write(`soakstorm lab: ${n} processes on one port (node:cluster, round-robin); /metrics sums all of them; Ctrl-C stops\n`);
+  await stopped;
   process.exitCode = 0;
   setTimeout(() => process.exit(0), 2000).unref();
 }
@@ -150,9 +153,6 @@ export const PARENT_WATCH_ENV = 'SOAKSTORM_LAB_EXIT_WITH_PARENT';
 /** Runs the lab until SIGINT or SIGTERM, then closes it; resolves once closed. */
 export async function runLab(options: LabOptions): Promise<void> {
   const lab = await listenOrExplain(options);
-  if (cluster.isWorker) process.send!({ type: 'soakstorm-lab-listening', url: lab.url });
-  else process.stdout.write(`soakstorm lab listening on ${lab.url}\n`);
-  if (!cluster.isWorker || cluster.worker!.id === 1) process.stderr.write(`soakstorm lab: ${describeFaults(options)}; Ctrl-C stops\n`);
   let lastCount = lab.stats.messagesEchoed + lab.stats.pushesSent;
   let lastMs = performance.now();
   const status = setInterval(() => {
@@ -163,7 +163,9 @@ export async function runLab(options: LabOptions): Promise<void> {
     lastCount = count;
     lastMs = now;
   }, STATUS_EVERY_MS).unref();
-  await new Promise<void>((resolve) => {
+  // Handlers first, then the line: whoever reads the line may signal at once, and a SIGTERM before
+  // a handler exists kills the process with the signal instead of the documented exit 0.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -178,6 +180,10 @@ export async function runLab(options: LabOptions): Promise<void> {
       process.stdin.on('end', stop).on('error', stop).resume();
     }
   });
+  if (cluster.isWorker) process.send!({ type: 'soakstorm-lab-listening', url: lab.url });
+  else process.stdout.write(`soakstorm lab listening on ${lab.url}\n`);
+  if (!cluster.isWorker || cluster.worker!.id === 1) process.stderr.write(`soakstorm lab: ${describeFaults(options)}; Ctrl-C stops\n`);
+  await stopped;
   process.exitCode = 0;
   // Whatever a client left behind must not keep a stopped lab alive.
   setTimeout(() => process.exit(0), 2000).unref();

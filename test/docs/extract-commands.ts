@@ -1,7 +1,9 @@
 // Finds the commands shown in README.md and docs/*.md, so a test can run them and the docs cannot
 // rot. `sh` blocks hold commands; `console` blocks hold "$ command" lines followed by the output
 // they must print. A fence whose info string says `no-run` is listed but not run (TLS, a results
-// directory the reader has, the bench). Commands in other fences are reported as findings.
+// directory the reader has, the bench); `no-run: why` gives the reason shown in the test output.
+// A fence whose info string says `in-order` runs its commands one after the other in one directory
+// (shards, then the merge that reads their folders). Commands in other fences are reported as findings.
 
 export interface DocCommand {
   /** File and line of the command's first line, for test names. */
@@ -14,6 +16,8 @@ export interface DocCommand {
   expected: string[];
   /** Why it is not run, if it is not. */
   skip?: string;
+  /** Set for commands of an `in-order` fence: file and line of the fence, shared by its commands. */
+  group?: string;
 }
 
 export interface Extracted {
@@ -95,12 +99,14 @@ export function extractCommands(file: string, markdown: string): Extracted {
     const body: { line: number; text: string }[] = [];
     let j = i + 1;
     for (; j < lines.length && !lines[j]!.startsWith(open[1]!); j++) body.push({ line: j + 1, text: lines[j]! });
-    const noRun = /(^|\s)no-run\b/.test(info) ? `marked no-run in ${file}` : undefined;
+    const why = /(?:^|\s)no-run\b:?\s*(.*)$/.exec(info);
+    const noRun = why ? `marked no-run in ${file}${why[1] ? `: ${why[1]}` : ''}` : undefined;
+    const group = /(^|\s)in-order\b/.test(info) ? { group: `${file}:${i + 1}` } : {};
     if (lang === 'sh' || lang === 'bash' || lang === 'shell') {
       for (const l of logicalLines(body)) {
         const argv = shellWords(l.text);
         if (argv.length === 0) continue;
-        commands.push({ where: `${file}:${l.line}`, text: withoutComment(l.text), argv, expected: [], ...(noRun ? { skip: noRun } : {}) });
+        commands.push({ where: `${file}:${l.line}`, text: withoutComment(l.text), argv, expected: [], ...(noRun ? { skip: noRun } : {}), ...group });
       }
     } else if (lang === 'console') {
       let current: DocCommand | null = null;

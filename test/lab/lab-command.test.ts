@@ -10,6 +10,7 @@ import { LAB_KNOBS } from '../../src/lab/knobs.js';
 import { LAB_PRESETS } from '../../src/lab/options.js';
 import { startLab } from '../../src/lab/server.js';
 import { openWs, closed, within } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const COMMAND = new URL('../../src/cli/lab-command.js', import.meta.url).href;
@@ -134,3 +135,24 @@ test('--crash-after without --restart-after exits the process like a crashed ser
     child.kill('SIGKILL');
   }
 });
+
+// The ready line is a promise that SIGTERM is handled: a caller that signals the moment it reads the
+// line must get the documented exit 0, not a process killed by the signal. Before the fix the line
+// was printed before the handlers were installed; signalling on the raw stdout chunk (no readline
+// delay) hit that window. Several rounds, because the window is a few microseconds wide.
+for (const extra of [[], ['--processes', '2']]) {
+  test(`lab ${[...extra, '--port 0'].join(' ')}: SIGTERM sent the moment the ready line appears still exits 0`, async () => {
+    for (let round = 0; round < 5; round++) {
+      const r = await runCli(['lab', '--port', '0', ...extra], 20_000, (child) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += String(d);
+          if (out.includes('listening on')) child.kill('SIGTERM');
+        });
+      });
+      assert.equal(r.signal, null, `round ${round}: killed by ${r.signal}; stderr: ${r.stderr}`);
+      assert.equal(r.code, 0, `round ${round}: ${r.stderr}`);
+      assert.match(r.stdout, /^soakstorm lab listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    }
+  });
+}
