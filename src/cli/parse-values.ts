@@ -51,11 +51,24 @@ export function parseAddressList(text: string): string[] {
   return out;
 }
 
-/** "Name: value" → [name, value]. */
+/** RFC 9110 token characters: what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Visible ASCII, space and tab: what every HTTP client (ws via node:http, undici) accepts in a value. */
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+/**
+ * "Name: value" → [name, value]. Checked here because undici and node:http refuse a bad header only
+ * when the first connection is made, which reads as "cannot reach" the target. The value is never
+ * echoed: it may be a credential.
+ */
 export function parseHeader(text: string): [string, string] {
   const i = text.indexOf(':');
   if (i <= 0) throw new Error(`is not a header (got "${text}"). Use "Name: value"`);
-  return [text.slice(0, i).trim(), text.slice(i + 1).trim()];
+  const name = text.slice(0, i).trim();
+  const value = text.slice(i + 1).trim();
+  if (!HEADER_NAME.test(name)) throw new Error(`has a header name that is not an HTTP token (got "${name}"). Use letters, digits and - only, e.g. X-Api-Key`);
+  if (!HEADER_VALUE.test(value)) throw new Error(`"${name}" has a value with a non-ASCII or control character. HTTP headers carry ASCII only: percent-encode or base64 the value`);
+  return [name, value];
 }
 
 /** One of `choices`. */

@@ -65,6 +65,20 @@ test('usage errors exit 2 with one line each, before anything runs', async () =>
   assert.equal(scheme.code, 2);
   assert.equal(scheme.stderr, 'soakstorm: unsupported URL scheme "ftp:" (got "ftp://127.0.0.1/x"). Use ws://, wss://, sse+http://, ndjson+http:// (or https).\n');
 
+  // Before: exit 3 "cannot reach … UND_ERR_INVALID_ARG" once undici saw the header; the value is not echoed (it may be a secret).
+  for (const url of [lab.wsUrl, `sse+${lab.url}/sse`]) {
+    const header = await runCli(['run', url, '-H', 'X-Team: équipe-secrète', '-H', 'Bad Name: x']);
+    assert.equal(header.code, 2, header.stderr);
+    assert.equal(
+      header.stderr,
+      [
+        'soakstorm: --header "X-Team" has a value with a non-ASCII or control character. HTTP headers carry ASCII only: percent-encode or base64 the value.',
+        'soakstorm: --header has a header name that is not an HTTP token (got "Bad Name"). Use letters, digits and - only, e.g. X-Api-Key.',
+        '',
+      ].join('\n'),
+    );
+  }
+
   const notUrl = await runCli(['run', 'not a url']);
   assert.equal(notUrl.code, 2);
   assert.equal(notUrl.stderr, 'soakstorm: target URL is not a URL (got "not a url"). Use e.g. ws://127.0.0.1:8080/.\n');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAddressList, parseBytes, parseDurationMs, parseDurationRange, parseInteger } from '../../src/cli/parse-values.js';
+import { parseAddressList, parseBytes, parseDurationMs, parseDurationRange, parseHeader, parseInteger } from '../../src/cli/parse-values.js';
 
 test('durations accept units, combinations and bare seconds', () => {
   assert.equal(parseDurationMs('30s'), 30_000);
@@ -26,4 +26,14 @@ test('counts, sizes and address ranges', () => {
   assert.deepEqual(parseAddressList('127.0.0.2-127.0.0.4'), ['127.0.0.2', '127.0.0.3', '127.0.0.4']);
   assert.deepEqual(parseAddressList('127.0.0.9,127.0.0.7'), ['127.0.0.9', '127.0.0.7']);
   assert.throws(() => parseAddressList('127.0.0.9-127.0.0.2'));
+});
+
+test('headers: name is an HTTP token, value is ASCII, and a bad value is never echoed', () => {
+  assert.deepEqual(parseHeader('Authorization:  Bearer abc '), ['Authorization', 'Bearer abc']);
+  assert.deepEqual(parseHeader('X-Empty:'), ['X-Empty', '']);
+  assert.throws(() => parseHeader('no colon'), /is not a header/);
+  assert.throws(() => parseHeader('Bad Name: x'), /not an HTTP token \(got "Bad Name"\)/);
+  for (const value of ['café', 'line\nbreak', 'nul\u0000', '€100']) {
+    assert.throws(() => parseHeader(`X-Key: ${value}`), (err: Error) => /"X-Key" has a value with a non-ASCII or control character/.test(err.message) && !err.message.includes(value));
+  }
 });
