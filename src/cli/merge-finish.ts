@@ -1,6 +1,6 @@
 // The end of a merged run, shared by `merge` and `run --processes`: merge the shard folders,
 // write the merged folder and reports, print the summary, return the exit code.
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { mergeShardFolders, type MergedRun } from '../coordinator/merge-results.js';
 import { planHash } from '../coordinator/shard.js';
 import { ResultsFolder } from '../coordinator/timeline.js';
@@ -18,6 +18,12 @@ export interface MergeNotes {
   signal?: StopSignal | undefined;
 }
 
+/** Relative to the working directory when inside it, as a single run prints its results path. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
 /** Merges, writes the merged folder and reports, prints the summary; returns the run's exit code. */
 export async function finishMerge(dirs: string[], out: string, notes: MergeNotes, exitRule: ExitRule): Promise<number> {
   const outDir = resolve(out);
@@ -29,7 +35,7 @@ export async function finishMerge(dirs: string[], out: string, notes: MergeNotes
   }
   const dir = writeMerged(merged, outDir);
   await writeReports(dir, merged.summary, merged.timeline);
-  process.stdout.write(formatSummary(merged.summary, join(dir, 'summary.json')) + '\n');
+  process.stdout.write(formatSummary(merged.summary, shownPath(join(dir, 'summary.json'))) + '\n');
   const skews = merged.shards.map((s) => `${s.shard} ${s.startSkewMs >= 0 ? '+' : ''}${s.startSkewMs} ms`).join(', ');
   process.stdout.write(`merged ${merged.shards.length} shards (start skew ${skews})${notes.processesReason ? `; ${notes.processesReason}` : ''}\n`);
   return exitRule(merged.summary);

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MAIN } from '../helpers/cli.js';
 import { NIGHTLY_DIR, REPO_ROOT } from '../fixtures/paths.js';
 import { extractCommands, type DocCommand } from './extract-commands.js';
@@ -142,7 +142,7 @@ async function runDocCommand(c: DocCommand, args: string[], dir?: string): Promi
   if (rewritten[0] === 'run' || rewritten[0] === 'capacity') {
     assert.ok(COMPLETED.includes(r.code ?? -1), `${shown}\nexited ${r.code}:\n${r.stderr}`);
     const written = rewritten[0] === 'run' ? /results\s+(\S+summary\.json)/.exec(r.stdout)?.[1] : /capacity\.json:\s+(\S+capacity\.json)/.exec(r.stdout)?.[1];
-    assert.ok(written && existsSync(join(cwd, written)), `${shown}\nwrote no results file:\n${r.stdout}`);
+    assert.ok(written && existsSync(resolve(cwd, written)), `${shown}\nwrote no results file:\n${r.stdout}`);
   } else assert.equal(r.code, 0, `${shown}\n${output}`);
 }
 
