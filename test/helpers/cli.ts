@@ -1,5 +1,7 @@
-// Spawns the built soakstorm binary and collects its output and exit code.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Spawns soakstorm and collects its output and exit code: the built binary (runCli), or one
+// subcommand registered alone on a bare commander program (runCommand: only that command's
+// modules load, and a child keeps node:test's own stdout clean).
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Path of the built CLI entry. */
@@ -27,5 +29,24 @@ export function runCli(args: string[], timeoutMs = 60_000, onStart?: (child: Chi
       resolve({ code, signal, stdout, stderr });
     });
     onStart?.(child);
+  });
+}
+
+/** What a command printed and the exit code it set. */
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+const CHILD = fileURLToPath(new URL('./cli-child.js', import.meta.url));
+
+/** Runs `soakstorm <command> ...args` with only `command` registered; times out after 20 s. */
+export function runCommand(command: 'compare' | 'report', args: string[]): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CHILD, command, ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+      resolve({ stdout, stderr, exitCode: code });
+    });
   });
 }

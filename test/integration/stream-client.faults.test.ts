@@ -2,22 +2,13 @@
 // cluster at the cut, diagnosed as idle-cut), a buffering path (events clumped), a 401 loop.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, type Lab } from '../../src/lab/server.js';
+import { withLab } from '../helpers/lab.js';
 import type { LabOptions } from '../../src/lab/options.js';
 import { runSoak, type RunOutcome } from '../../src/coordinator/run.js';
 import { bucketQuantileUs, verdictInputFromRun } from '../../src/metrics/verdicts/input.js';
 import { idleCutVerdict } from '../../src/metrics/verdicts/idle-cut.js';
 import { burstinessVerdict } from '../../src/metrics/verdicts/burstiness.js';
 import { testRunOptions } from '../helpers/run-options.js';
-
-async function withLab<T>(options: Partial<LabOptions>, body: (lab: Lab) => Promise<T>): Promise<T> {
-  const lab = await startLab(options);
-  try {
-    return await body(lab);
-  } finally {
-    await lab.close();
-  }
-}
 
 async function run(url: string, over: Parameters<typeof testRunOptions>[1] = {}): Promise<RunOutcome> {
   const options = testRunOptions(url, { clients: 24, workers: 2, durationMs: 2500, rampUpMs: 300, ...over, profile: { pushRate: 20, pushBytes: 200, ...over.profile } });

@@ -2,8 +2,7 @@
 // readers reset by a disconnecting lab, a storm's drop and reconnect, sleepers reaped or not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, type Lab } from '../../src/lab/server.js';
-import type { LabOptions } from '../../src/lab/options.js';
+import { withLab } from '../helpers/lab.js';
 import { runSoak } from '../../src/coordinator/run.js';
 import type { RunSummary } from '../../src/metrics/result.js';
 import { testRunOptions } from '../helpers/run-options.js';
@@ -11,15 +10,6 @@ import { testRunOptions } from '../helpers/run-options.js';
 const SLOW = [0, 100, 0, 0];
 const SLEEPY = [0, 0, 100, 0];
 const STORM = [0, 0, 0, 100];
-
-async function withLab<T>(options: Partial<LabOptions>, body: (lab: Lab) => Promise<T>): Promise<T> {
-  const lab = await startLab(options);
-  try {
-    return await body(lab);
-  } finally {
-    await lab.close();
-  }
-}
 
 async function run(url: string, over: NonNullable<Parameters<typeof testRunOptions>[1]>): Promise<RunSummary> {
   const options = testRunOptions(url, { workers: 1, rampUpMs: 0, ...over, profile: { pushRate: 20, pushBytes: 200, ...over.profile } });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab, type Lab } from '../../src/lab/server.js';
-import { captureStream, closed, openWs, sleep } from './helpers.js';
+import { captureStream, closed, openWs, sleep } from '../helpers/lab.js';
 
 const AGE_MS = 600;
 const HEARTBEAT_MS = 100;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../src/lab/server.js';
-import { captureStream, closed, openWs, sleep, waitFor } from './helpers.js';
+import { captureStream, closed, openWs, sleep, waitFor } from '../helpers/lab.js';
 
 const CRASH_MS = 300;
 const RESTART_MS = 400;

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { startLab, type Lab } from '../../src/lab/server.js';
-import { captureStream, closed, openWs, pushesIn, sleep, upgradeStatus, waitFor, within } from './helpers.js';
+import { captureStream, closed, openWs, pushesIn, sleep, upgradeStatus, waitFor, within } from '../helpers/lab.js';
 
 let lab: Lab;
 before(async () => {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab, type Lab } from '../../src/lab/server.js';
 import { request } from 'undici';
-import { closed, getText, openWs, waitFor } from './helpers.js';
+import { closed, getText, openWs, waitFor } from '../helpers/lab.js';
 
 let lab: Lab;
 before(async () => {

@@ -2,18 +2,7 @@
 // seq gaps), --close-after with a --close-codes mix, and --burst clumping stream events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab } from '../../src/lab/server.js';
-import type { LabOptions } from '../../src/lab/options.js';
-import { captureStream, closed, openWs, pushesIn, sleep, waitFor } from './helpers.js';
-
-async function withLab(options: Partial<LabOptions>, body: (lab: Awaited<ReturnType<typeof startLab>>) => Promise<void>): Promise<void> {
-  const lab = await startLab({ heartbeatMs: 0, ...options });
-  try {
-    await body(lab);
-  } finally {
-    await lab.close();
-  }
-}
+import { captureStream, closed, openWs, pushesIn, sleep, waitFor, withLab } from '../helpers/lab.js';
 
 test('--drop-rate 0.3 loses that share of echoes; the lab counts exactly what it dropped', async () => {
   await withLab({ dropRate: 0.3, seed: 3 }, async (lab) => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../src/lab/server.js';
-import { closed, openWs, sleep } from './helpers.js';
+import { closed, openWs, sleep } from '../helpers/lab.js';
 
 const HEARTBEAT_MS = 150;
 

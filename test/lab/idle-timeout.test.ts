@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { startLab, type Lab } from '../../src/lab/server.js';
-import { captureStream, closed, openWs } from './helpers.js';
+import { captureStream, closed, openWs } from '../helpers/lab.js';
 
 const IDLE_MS = 600;
 /** Timers on a shared 2-core machine: a cut may come late, never early. */

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { MAIN } from '../helpers/cli.js';
 import { sumPrometheus } from '../../src/lab/cluster-metrics.js';
-import { openWs, sleep, within } from './helpers.js';
+import { openWs, sleep, within } from '../helpers/lab.js';
 
 /** Named samples of one /metrics scrape. */
 async function scrape(url: string, names: string[]): Promise<number[]> {

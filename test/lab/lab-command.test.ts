@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { LAB_KNOBS } from '../../src/lab/knobs.js';
 import { LAB_PRESETS } from '../../src/lab/options.js';
 import { startLab } from '../../src/lab/server.js';
-import { openWs, closed, within } from './helpers.js';
+import { openWs, closed, within } from '../helpers/lab.js';
 import { runCli } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

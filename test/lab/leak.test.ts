@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
 import { startLab, type Lab } from '../../src/lab/server.js';
 import type { LabOptions } from '../../src/lab/options.js';
-import { closed, getText, openWs, waitFor } from './helpers.js';
+import { closed, getText, openWs, waitFor } from '../helpers/lab.js';
 
 const MIB = 1024 * 1024;
 const CONNECTIONS = 160;

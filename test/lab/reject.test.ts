@@ -3,9 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { startLab } from '../../src/lab/server.js';
-import type { LabOptions } from '../../src/lab/options.js';
-import { getText, openWs, upgradeStatus, waitFor, within } from './helpers.js';
+import { getText, openWs, upgradeStatus, waitFor, within, withLab } from '../helpers/lab.js';
 
 const EXPECTED_HEADERS: Record<number, [string, string] | null> = {
   401: ['www-authenticate', 'Bearer realm="soakstorm-lab"'],
@@ -14,15 +12,6 @@ const EXPECTED_HEADERS: Record<number, [string, string] | null> = {
   503: ['retry-after', '1'],
 };
 const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required', 503: 'Service Unavailable' };
-
-async function withLab<T>(options: Partial<LabOptions>, body: (lab: Awaited<ReturnType<typeof startLab>>) => Promise<T>): Promise<T> {
-  const lab = await startLab({ heartbeatMs: 0, ...options });
-  try {
-    return await body(lab);
-  } finally {
-    await lab.close();
-  }
-}
 
 /** Sends a hand-written upgrade request on a raw socket and returns the whole response text. */
 function rawUpgrade(port: number): Promise<string> {

@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import type { WebSocket } from 'ws';
-import { startLab, type Lab } from '../../src/lab/server.js';
-import type { LabOptions } from '../../src/lab/options.js';
-import { closed, getText, openWs, sleep, waitFor, within } from './helpers.js';
+import type { Lab } from '../../src/lab/server.js';
+import { closed, getText, openWs, sleep, waitFor, within, withLab } from '../helpers/lab.js';
 
 const SIZE = 256 * 1024;
 const RATE = 100;
@@ -26,15 +25,6 @@ async function stalledSubscriber(lab: Lab): Promise<{ ws: WebSocket; seqs: numbe
   const seqs: number[] = [];
   ws.on('message', (data) => seqs.push(Number(/^\{"seq":(\d+)/.exec((data as Buffer).toString('latin1', 0, 24))![1])));
   return { ws, seqs };
-}
-
-async function withLab(options: Partial<LabOptions>, body: (lab: Lab) => Promise<void>): Promise<void> {
-  const lab = await startLab({ heartbeatMs: 0, ...options });
-  try {
-    await body(lab);
-  } finally {
-    await lab.close();
-  }
 }
 
 test('buffer: the backlog of a reader that stopped grows without bound and arrives whole later', async () => {

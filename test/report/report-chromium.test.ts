@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { NIGHTLY_DIR } from '../fixtures/paths.js';
 import { SCRIPT_REASON } from '../fixtures/make-fixture.js';
-import { runCommand } from '../fixtures/cli-harness.js';
+import { runCommand } from '../helpers/cli.js';
 import { browserRequired, findBrowser } from './find-browser.js';
 import { writeScreenshots } from './screenshots.js';
 

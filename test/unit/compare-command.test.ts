@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NIGHTLY_DIR } from '../fixtures/paths.js';
-import { runCommand } from '../fixtures/cli-harness.js';
+import { runCommand } from '../helpers/cli.js';
 
 let root = '';
 const dir = (name: string): string => join(root, name);

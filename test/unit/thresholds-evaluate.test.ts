@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateThresholds, parseThresholds, sourceFromSummary, thresholdsFailed, type ThresholdSource } from '../../src/metrics/thresholds.js';
 import { createHistogram, recordClamped } from '../../src/metrics/histogram.js';
-import { emptyMetrics, emptySummary, setHistogram } from '../fixtures/summary-builder.js';
+import { emptyMetrics, emptySummary, setHistogram } from '../helpers/summary.js';
 import type { RunSummary } from '../../src/metrics/result.js';
 
 function evaluate(summary: RunSummary, exprs: string[]): [string, string, string][] {

@@ -6,7 +6,7 @@ import { renderHtmlReport } from '../../../src/reporters/html/report.js';
 import { parseTimeline } from '../../../src/reporters/write-reports.js';
 import { HOSTILE, hostileSummary } from '../../fixtures/hostile.js';
 import { NIGHTLY_DIR, nightlySummary } from '../../fixtures/paths.js';
-import { emptySummary } from '../../fixtures/summary-builder.js';
+import { emptySummary } from '../../helpers/summary.js';
 
 const timeline = parseTimeline(readFileSync(`${NIGHTLY_DIR}timeline.ndjson`, 'utf8'), 'timeline.ndjson');
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { escapeMarkdown, renderMarkdownSummary } from '../../../src/reporters/markdown.js';
 import { HOSTILE, hostileSummary } from '../../fixtures/hostile.js';
 import { nightlySummary } from '../../fixtures/paths.js';
-import { emptySummary } from '../../fixtures/summary-builder.js';
+import { emptySummary } from '../../helpers/summary.js';
 
 test('escapeMarkdown neutralises HTML, inline markup, table pipes, block markers and newlines', () => {
   assert.equal(escapeMarkdown(HOSTILE.reason), '&lt;script&gt;alert(1)&lt;/script&gt;');

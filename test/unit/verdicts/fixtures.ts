@@ -4,6 +4,7 @@ import { COUNTER, HISTOGRAMS, type ProfileName } from '../../../src/protocol.js'
 import type { CounterKey, Phase, ProfileMetrics, RunSummary, TimelinePoint } from '../../../src/metrics/result.js';
 import type { LatencySummary } from '../../../src/metrics/histogram.js';
 import type { MemoryPoint, VerdictInput } from '../../../src/metrics/verdicts/input.js';
+import { emptySummary } from '../../helpers/summary.js';
 
 export const MB = 1024 * 1024;
 
@@ -33,29 +34,19 @@ export function profile(clients: number, counters: Partial<Record<CounterKey, nu
   return { clients, counters: { ...all, ...counters }, closeCodes: [], statuses: {}, errors: {}, latency, ...extra };
 }
 
-/** A completed run summary with a healthy generator; pass profiles and overrides. */
+/** A completed run summary (the shared empty one, 3 min long from 2024-01-01) with a healthy generator; pass profiles and overrides. */
 export function summary(over: Partial<RunSummary> = {}): RunSummary {
   return {
-    schemaVersion: 1,
-    soakstorm: '0.1.0',
+    ...emptySummary(),
     runId: 'test',
-    status: 'completed',
-    stopReason: 'duration elapsed',
     startedAt: '2024-01-01T00:00:00.000Z',
     endedAt: '2024-01-01T00:03:00.000Z',
     durationMs: 180_000,
     loadMs: 150_000,
     target: { url: 'ws://127.0.0.1:1', driver: 'ws' },
-    settings: {},
     // Opened connections: verdicts about connections are inconclusive on runs that opened none.
     totals: profile(100, { conn_attempted: 100, conn_opened: 100 }),
-    profiles: {},
     generator: { workers: 2, eventLoopP99MaxMs: 12, eventLoopMaxMs: 20, cpuUserMs: 1000, cpuSystemMs: 200, sendLatenessP99Ms: 3, saturated: false, reason: '' },
-    samples: [],
-    events: [],
-    histograms: {},
-    verdicts: [],
-    thresholds: [],
     ...over,
   };
 }

@@ -1,8 +1,24 @@
-// Client-side helpers for lab tests: real ws and undici clients on 127.0.0.1, every wait bounded.
-// Imported by the lab tests only; importing it has no side effects (node --test also loads it).
+// The lab in tests: start one for a body and always close it (withLab), and client-side helpers
+// (real ws and undici clients on 127.0.0.1, every wait bounded). Importing it has no side effects
+// (node --test also loads it).
 import { WebSocket, type ClientOptions } from 'ws';
 import { request } from 'undici';
 import type { Readable } from 'node:stream';
+import type { LabOptions } from '../../src/lab/options.js';
+import { startLab, type Lab } from '../../src/lab/server.js';
+
+/**
+ * Starts a lab with `options`, runs `body` against it and always closes it. Heartbeats are off
+ * unless asked for: a ping in the middle of an assertion would count as traffic.
+ */
+export async function withLab<T>(options: Partial<LabOptions>, body: (lab: Lab) => Promise<T>): Promise<T> {
+  const lab = await startLab({ heartbeatMs: 0, ...options });
+  try {
+    return await body(lab);
+  } finally {
+    await lab.close();
+  }
+}
 
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
