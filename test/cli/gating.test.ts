@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/server.js';
 import type { RunSummary } from '../../src/metrics/result.js';
-import { runCli } from '../helpers/cli.js';
+import { assertRunExit, runCli } from '../helpers/cli.js';
 import { tempResults } from '../helpers/run-options.js';
 
 let lab: Lab;
@@ -22,16 +22,16 @@ function summaryIn(dir: string): RunSummary {
 
 const SHORT = ['-c', '20', '-d', '2s', '--ramp-up', '0s', '-w', '1', '--rate', '5', '--no-progress'];
 
-test('thresholds that hold exit 0; one that fails exits 99 and is listed in every report', async () => {
+test('thresholds that hold exit 0; one that fails exits 99 and is listed in every report', async (t) => {
   const okDir = tempResults();
   const ok = await runCli(['run', lab.wsUrl, ...SHORT, '--out', okDir, '-t', 'rtt.p99<10s', '-t', 'errors.total<1']);
-  assert.equal(ok.code, 0, ok.stderr);
+  assertRunExit(t, ok, summaryIn(okDir), 0);
   assert.deepEqual(summaryIn(okDir).thresholds.map((t) => t.status), ['pass', 'pass']);
 
   const badDir = tempResults();
   const bad = await runCli(['run', lab.wsUrl, ...SHORT, '--out', badDir, '-t', 'rtt.p50<1us', '-t', 'lag.p99<1s']);
-  assert.equal(bad.code, 99, bad.stderr);
   const s = summaryIn(badDir);
+  assertRunExit(t, bad, s, 99);
   assert.deepEqual(s.thresholds.map((t) => [t.expression, t.status]), [['rtt.p50<1us', 'fail'], ['lag.p99<1s', 'no-data']]);
   assert.match(bad.stdout, /FAIL +rtt\.p50<1us/);
   const run = join(badDir, readdirSync(badDir)[0]!);
@@ -39,26 +39,26 @@ test('thresholds that hold exit 0; one that fails exits 99 and is listed in ever
   assert.match(readFileSync(join(run, "summary.md"), "utf8"), /\| `rtt\.p50<1us` \| FAIL \|/);
 });
 
-test('--abort-on-fail stops the run early, still writing every report, and exits 99', async () => {
+test('--abort-on-fail stops the run early, still writing every report, and exits 99', async (t) => {
   const dir = tempResults();
   const started = Date.now();
   const r = await runCli(['run', lab.wsUrl, '-c', '20', '-d', '60s', '--ramp-up', '0s', '-w', '1', '--no-progress', '--out', dir, '-t', 'rtt.p50<1us', '--abort-on-fail']);
-  assert.equal(r.code, 99, r.stderr);
   assert.ok(Date.now() - started < 30_000, 'stopped long before the 60 s duration');
   const s = summaryIn(dir);
+  assertRunExit(t, r, s, 99);
   assert.equal(s.status, 'aborted');
   assert.match(s.stopReason, /^threshold failed: rtt\.p50<1us/);
   const files = readdirSync(join(dir, readdirSync(dir)[0]!)).sort();
   assert.deepEqual(files, ['junit.xml', 'plan.json', 'report.html', 'summary.json', 'summary.md', 'timeline.ndjson']);
 });
 
-test('--fail-on exits 98 when a named verdict fails; 403 on every handshake is exit 3; a bad threshold is a usage error', async () => {
+test('--fail-on exits 98 when a named verdict fails; 403 on every handshake is exit 3; a bad threshold is a usage error', async (t) => {
   // Half the handshakes refused: connections do open, and the gated availability verdict fails.
   const flaky = await startLab({ rejectRate: 0.5, rejectStatus: 403, heartbeatMs: 0 });
   try {
     const dir = tempResults();
     const r = await runCli(['run', flaky.wsUrl, '-c', '20', '-d', '2s', '--ramp-up', '0s', '-w', '1', '--reconnect', 'immediate', '--reconnect-max-tries', '2', '--no-progress', '--out', dir, '--fail-on', 'availability']);
-    assert.equal(r.code, 98, r.stderr);
+    assertRunExit(t, r, summaryIn(dir), 98);
     assert.equal(summaryIn(dir).verdicts.find((v) => v.id === 'availability')!.status, 'fail');
   } finally {
     await flaky.close();

@@ -2,7 +2,11 @@
 // subcommand registered alone on a bare commander program (runCommand: only that command's
 // modules load, and a child keeps node:test's own stdout clean).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { RunSummary } from '../../src/metrics/result.js';
+import { EXIT, judgeRun } from '../../src/outcome.js';
 
 /** Path of the built CLI entry. */
 export const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -49,4 +53,21 @@ export function runCommand(command: 'compare' | 'report', args: string[]): Promi
       resolve({ stdout, stderr, exitCode: code });
     });
   });
+}
+
+/**
+ * Asserts a finished run exited `expected`. On a busy machine the generator may honestly report
+ * itself saturated, and exit 97 outranks 98, 99 and 0: then the run's own summary must say so, and
+ * the same summary judged without the saturation must give `expected` — the gate is still checked
+ * on what was measured, and the test says out loud why the exit code differs.
+ */
+export function assertRunExit(t: TestContext, r: CliResult, summary: RunSummary, expected: number): void {
+  if (r.code !== EXIT.SATURATED || expected === EXIT.SATURATED) {
+    assert.equal(r.code, expected, r.stderr);
+    return;
+  }
+  assert.equal(judgeRun(summary).exitCode, EXIT.SATURATED, 'exit 97 without a saturated generator in summary.json');
+  const quiet: RunSummary = { ...summary, generator: { ...summary.generator, saturated: false }, verdicts: summary.verdicts.filter((v) => v.id !== 'generator-saturated') };
+  assert.equal(judgeRun(quiet).exitCode, expected, `judged without the saturation: ${judgeRun(quiet).reasons.join('; ')}`);
+  t.diagnostic(`the generator saturated on this busy machine (${summary.generator.reason || 'see summary.json'}): exit 97 outranks ${expected}, which the same summary gives without the saturation`);
 }

@@ -24,7 +24,9 @@ test('an SSE stream cut at a fixed age while heartbeats flow: lifetimes cluster 
     assert.ok(lab.stats.ageCuts >= 48, `lab cut ${lab.stats.ageCuts}`);
     assert.equal(life.count, lab.stats.ageCuts, 'every cut seen, each with its age');
     assert.equal(s.totals.errors['ECONNRESET'], lab.stats.ageCuts, 'a cut mid-body is a reset');
-    assert.ok(Math.abs(life.p50Ms - 1000) < 50 && Math.abs(life.p90Ms - 1000) < 80, `lifetimes p50 ${life.p50Ms} p90 ${life.p90Ms} ms`);
+    // The cut never comes early (50 ms for where client and server start their clocks); a busy
+    // machine only makes the lab's timer late, so the window is one-sided and wide upwards.
+    assert.ok(life.p50Ms >= 950 && life.p50Ms <= 1300 && life.p90Ms >= life.p50Ms && life.p90Ms <= 1400, `lifetimes p50 ${life.p50Ms} p90 ${life.p90Ms} ms`);
     assert.ok(c.heartbeats > 24 * 10, 'heartbeats flowed all along');
     assert.equal(c.reconnects, c.conn_opened - 24);
     assert.equal(s.totals.latency.reconnect.count, c.reconnects);
@@ -32,7 +34,7 @@ test('an SSE stream cut at a fixed age while heartbeats flow: lifetimes cluster 
 
     const input = verdictInputFromRun({ summary: s, timeline: out.timeline, memory: [], options: { runMs: 3500, heartbeatMs: 200 } });
     const medianUs = bucketQuantileUs(input.lifetimesUs, 0.5);
-    assert.ok(Math.abs(medianUs - 1_000_000) < 50_000);
+    assert.ok(medianUs >= 950_000 && medianUs <= 1_300_000, `median lifetime ${medianUs} µs`);
     const v = idleCutVerdict(input);
     assert.equal(v.status, 'fail');
     assert.equal(v.summary, 'connections are cut at ≈1.0 s by something in the path (proxy, load balancer, mesh), even though heartbeats flow every 0.2 s');

@@ -75,7 +75,9 @@ test('SSE storms reconnect with the retry hint as the policy base', async () => 
     const s = await run(`sse+${lab.url}/sse`, { clients: 10, durationMs: 2500, mix: STORM, profile: { stormAtMs: [1000], reconnect: 'fixed', reconnectBaseMs: 50 } });
     const rec = s.profiles.storm!.latency.reconnect;
     assert.equal(rec.count, 10);
-    assert.ok(rec.minMs >= 700 && rec.maxMs < 800, `reconnects took ${rec.minMs}..${rec.maxMs} ms, hint 700 ms`);
+    // Never before the hint (timers do not fire early); the upper bound only has to tell the hint
+    // (700 ms) from the 50 ms policy base or a doubled backoff, so it leaves a busy machine 700 ms.
+    assert.ok(rec.minMs >= 700 && rec.maxMs < 1400, `reconnects took ${rec.minMs}..${rec.maxMs} ms, hint 700 ms`);
   });
 });
 

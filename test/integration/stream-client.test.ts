@@ -57,14 +57,16 @@ for (const format of ['sse', 'ndjson'] as const) {
     assert.equal(l.firstEvent.count, CLIENTS);
     assert.equal(l.eventGap.count, c.msgs_received - CLIENTS);
     assert.equal(l.lag.count, c.msgs_received);
-    assert.ok(l.eventGap.p50Ms > 25 && l.eventGap.p50Ms < 100, `gap p50 ${l.eventGap.p50Ms} ms at 20/s`);
+    // Median gap at 20/s is 50 ms; a busy machine only delays the lab's timer, so wider upwards.
+    assert.ok(l.eventGap.p50Ms > 25 && l.eventGap.p50Ms < 150, `gap p50 ${l.eventGap.p50Ms} ms at 20/s`);
     assert.equal(l.lifetime.count, 0, 'only the client ended these streams');
     assert.ok(c.bytes_received > c.msgs_received * 200, 'bytes include every payload');
     assert.ok(c.bytes_expected > 0);
     if (format === 'sse') {
       assert.ok(c.heartbeats > CLIENTS * 3, `heartbeats ${c.heartbeats}`);
       assert.equal(l.heartbeatGap.count, c.heartbeats - CLIENTS);
-      assert.ok(Math.abs(l.heartbeatGap.p50Ms - 200) < 50, `heartbeat gap p50 ${l.heartbeatGap.p50Ms} ms`);
+      // 200 ms heartbeats: never much early, late only by what a busy machine delays a timer.
+      assert.ok(l.heartbeatGap.p50Ms > 150 && l.heartbeatGap.p50Ms < 350, `heartbeat gap p50 ${l.heartbeatGap.p50Ms} ms`);
     } else {
       assert.equal(c.heartbeats, 0, 'NDJSON has no comment lines');
     }
