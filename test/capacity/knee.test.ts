@@ -36,6 +36,10 @@ test('lab with --cpu-per-connection: the latency knee is found where the curve b
   const measured = report.steps.filter((s) => s.outcome !== 'generator-saturated');
   const worst = Math.max(...measured.map((s) => s.rtt.p99Ms));
   assert.ok(worst >= 3 * knee.value, `p99 beyond the knee (${worst} ms) must rise well above the knee's (${knee.value} ms):\n${story}`);
-  const first = measured[0]!;
-  assert.ok(knee.value <= first.rtt.p99Ms * 10 + 20, `the knee must sit before the steep part:\n${story}`);
+  // Order, not a multiple of the first step: that step's p99 is a handful of samples (1 msg/s per
+  // client) and on a shared machine it ranged 5–25 ms in runs that bent at the same place, so
+  // "10× the first step" failed a correct knee. Before the steep part = at fewer connections than
+  // the step with the worst p99, and (above) at most a third of that p99.
+  const steepest = measured.find((s) => s.rtt.p99Ms === worst)!;
+  assert.ok(knee.connections < steepest.target, `the knee (${knee.connections}) must sit before the steep part (${steepest.target}):\n${story}`);
 });
