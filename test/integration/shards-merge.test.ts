@@ -100,7 +100,7 @@ test('three shards merged equal one process running the same plan, in every timi
   assert.ok(readdirSync(join(out, 'merged')).includes('report.html'), 'reports written for the merged run');
 });
 
-test('merge refuses a missing, a duplicate and a foreign shard, naming it', async () => {
+test('merge refuses a missing, a duplicate and a foreign shard, naming it', async (t) => {
   assert.equal(shardDirs.length, 3, 'needs the shards of the previous test');
   const out = tempResults();
   const missing = await runCli(['merge', shardDirs[0]!, shardDirs[2]!, '--out', join(out, 'm1')]);
@@ -111,9 +111,10 @@ test('merge refuses a missing, a duplicate and a foreign shard, naming it', asyn
   assert.equal(twice.code, 2);
   assert.match(twice.stderr, /^soakstorm: shard 2\/3 is given twice/);
 
-  const other = await runCli(['run', ...planArgs(), '--seed', '8', '--duration', '1s', '--workers', '1', '--shard', '2/3', '--out', join(out, 'other')], 60_000);
-  assert.equal(other.code, 0, other.stderr);
+  // 2 s: the plan's 1 s ramp-up must be shorter than the run (a usage error otherwise).
+  const other = await runCli(['run', ...planArgs(), '--seed', '8', '--duration', '2s', '--workers', '1', '--shard', '2/3', '--out', join(out, 'other')], 60_000);
   const foreign = join(out, 'other', readdirSync(join(out, 'other'))[0]!);
+  assertRunExit(t, other, summaryOf(foreign), 0);
   const mixed = await runCli(['merge', shardDirs[0]!, foreign, shardDirs[2]!, '--out', join(out, 'm3')]);
   assert.equal(mixed.code, 2);
   assert.ok(mixed.stderr.includes(`soakstorm: ${foreign} (shard 2/3, plan`), mixed.stderr);

@@ -17,7 +17,7 @@ after(async () => {
 test('watch shows the merged progress of the shards writing into a folder and exits 0 once all finished', async () => {
   const out = tempResults();
   const startAt = Date.now() + 3000;
-  const watching = runCli(['watch', out, '--wait', '30'], 60_000);
+  const watching = runCli(['watch', out, '--wait', '30s'], 60_000);
   const shards = await Promise.all(
     [1, 2].map((i) => runCli(['run', lab.wsUrl, '--clients', '10', '--duration', '7s', '--ramp-up', '500ms', '--workers', '1', '--shard', `${i}/2`, '--start-at', String(startAt), '--out', out, '--no-progress'], 60_000)),
   );
