@@ -9,6 +9,7 @@ import type { RunOptions } from '../coordinator/plan.js';
 import { DRIVERS, DRIVER_CAPS, PROFILES, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { VerdictId } from '../metrics/result.js';
+import type { ScenarioLayer } from './scenario-options.js';
 import { listOf, memorySourceFrom, openFileLimit, parseBytesPerMin, parseVerdictList } from './memory-options.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
@@ -78,6 +79,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'abortOnFail', flags: '--abort-on-fail', help: 'stop the run as soon as a threshold fails (reports are still written)' },
   { key: 'failOn', flags: '--fail-on <verdicts>', help: 'exit 98 when one of these verdicts fails, e.g. leak,backpressure (or "all")', default: '' },
   { key: 'labFault', flags: '--lab-fault <preset>', help: 'built-in lab only: start it with this fault preset (see soakstorm lab --help)', default: '' },
+  { key: 'scenario', flags: '--scenario <file>', help: 'TypeScript or JavaScript scenario module: how to talk to your server (see soakstorm scenarios)', default: '' },
   { key: 'config', flags: '--config <file>', help: 'JSON file of options (keys as camelCase flag names); flags win', default: '' },
   { key: 'progress', flags: '--no-progress', help: 'no live progress line' },
   { key: 'debug', flags: '--debug', help: 'print stack traces of internal errors' },
@@ -95,14 +97,22 @@ export interface RunCliExtras {
   debug: boolean;
 }
 
-/** Merges defaults < config file < env < flags, validates everything, reports every problem at once. */
-export function resolveRunOptions(url: string | undefined, flags: RawOptions, env: NodeJS.ProcessEnv, runId: string): { options: RunOptions; extras: RunCliExtras } {
+/** Merges defaults < scenario < config file < env < flags, validates everything, reports every problem at once. */
+export function resolveRunOptions(
+  givenUrl: string | undefined,
+  flags: RawOptions,
+  env: NodeJS.ProcessEnv,
+  runId: string,
+  scenario: ScenarioLayer | null = null,
+): { options: RunOptions; extras: RunCliExtras } {
   const config = flags['config'] ? readConfig(String(flags['config'])) : {};
+  const url = givenUrl ?? scenario?.url;
   const value = (key: string): string | string[] | boolean | undefined => {
     if (flags[key] !== undefined) return flags[key];
     const envKey = `SOAKSTORM_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
     if (env[envKey] !== undefined) return env[envKey];
     if (config[key] !== undefined) return Array.isArray(config[key]) ? (config[key] as unknown[]).map(String) : String(config[key]);
+    if (scenario?.options[key] !== undefined) return scenario.options[key];
     return RUN_OPTIONS.find((o) => o.key === key)?.default;
   };
   const problems: string[] = [];
@@ -157,7 +167,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     durationMs: get('duration', parseDurationMs, 30000),
     rampUpMs: get('rampUp', parseDurationMs, 5000),
     workers: get('workers', (s) => parseInteger(s, 1), DEFAULT_WORKERS),
-    rttMode: get('rtt', (s) => parseChoice(s, ['echo', 'ping'] as const), 'echo'),
+    rttMode: get('rtt', (s) => parseChoice(s, ['echo', 'ping', 'reply'] as const), 'echo'),
     seed: get('seed', (s) => parseInteger(s, 0), 1),
     outDir: String(value('out') ?? 'results'),
     runId,
@@ -171,18 +181,19 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     localAddresses: get('localAddress', parseAddressList, [] as string[]),
     recordAttempts: flags['recordAttempts'] === true,
     // The built-in lab (no URL) speaks soakstorm's subscribe; a foreign server gets nothing unasked.
-    subscribeMessage: url === undefined ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,
+    subscribeMessage: url === undefined && scenario === null ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,
     maxMessageBytes: 16 * 1024 * 1024,
-    tlsInsecure: false,
-    caPem: null,
+    tlsInsecure: scenario?.tlsInsecure ?? false,
+    caPem: scenario?.caPem ?? null,
     redactHeaders: [],
+    scenarioFile: scenario?.file ?? null,
     profile,
     memorySource,
     baselineMs: get('baseline', parseDurationMs, memorySource || url === undefined ? 5000 : 0),
     cooldownMs: get('cooldown', parseDurationMs, memorySource || url === undefined ? 15000 : 0),
     leakBudgetBytesPerMin: get('leakBudget', parseBytesPerMin, 1024 * 1024),
     serverHeartbeatMs: get('serverHeartbeat', parseDurationMs, 0),
-    thresholds: listOf(value('threshold')),
+    thresholds: [...listOf(value('threshold')), ...(scenario?.thresholds ?? [])],
     abortOnFail: flags['abortOnFail'] === true,
     failOn: get('failOn', parseVerdictList, [] as VerdictId[]),
     stormBudgetMs: get('stormBudget', parseDurationMs, 30_000),
@@ -200,6 +211,9 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     problems.push(
       `--clients ${options.clients} needs about ${options.clients + FD_RESERVE} open files, but this process may open ${fdLimit} (ulimit -n). Raise it with "ulimit -n ${options.clients + FD_RESERVE}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
     );
+  }
+  if (options.rttMode === 'reply' && scenario?.hasRequest !== true) {
+    problems.push(`--rtt reply needs a scenario with a request/reply pair (got ${scenario === null ? 'no --scenario' : `none in ${scenario.file}`}). Add request: { build, replyId } to the scenario, or use --rtt echo.`);
   }
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
   // A profile that needs what the transport cannot do says so before the run (DRIVER_CAPS).

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
+import { scenarioLayer } from './scenario-options.js';
 import { SoakstormError } from '../errors.js';
 import { runSoak } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';
@@ -43,7 +44,9 @@ export function registerRunCommand(program: Command): void {
 
 /** Runs the soak and returns the exit code; user errors throw SoakstormError. */
 export async function runCommand(url: string | undefined, flags: RawOptions): Promise<number> {
-  const { options, extras } = resolveRunOptions(url, flags, process.env, newRunId());
+  // The scenario is loaded and validated before the lab starts or anything connects.
+  const scenario = typeof flags['scenario'] === 'string' && flags['scenario'] !== '' ? await scenarioLayer(flags['scenario']) : null;
+  const { options, extras } = resolveRunOptions(url, flags, process.env, newRunId(), scenario);
   let lab: LabProcess | null = null;
   if (extras.builtInLab) {
     lab = await startLabProcess(extras.labFault ? ['--fault', extras.labFault] : []);

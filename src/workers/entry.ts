@@ -13,6 +13,8 @@ import { TransportFactory } from './transports/index.js';
 import { profileOf } from '../scenarios/mix.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
+import { loadScenario } from '../scenarios/load.js';
+import { ClientScene, ScenarioRuntime } from './client/scenario-hooks.js';
 
 const CLOSE_WAIT_MS = 3000;
 /** Longest wait for resumed slow readers to read what the kernel and server held for them. */
@@ -59,6 +61,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
       }
     }
   });
+  // The scenario is compiled once per worker, before 'ready' (the coordinator validated it already).
+  const scenario = plan.scenarioFile === null ? null : new ScenarioRuntime(await loadScenario(plan.scenarioFile));
   const clientCount = Math.ceil((plan.clientCount - plan.workerIndex) / plan.workerCount);
   port.postMessage({ type: 'ready', workerIndex: plan.workerIndex, clients: clientCount } satisfies ReadyMessage);
   const startAt = await started;
@@ -79,13 +83,16 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     stormsReported: 0,
     toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
-  const transports = new TransportFactory(plan, recorder);
+  const transports = new TransportFactory(plan, recorder, scenario?.shape);
   const clients: Client<unknown>[] = [];
   for (let id = plan.workerIndex; id < plan.clientCount; id += plan.workerCount) {
     const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
     const profile = PROFILE_TABLE[p];
     if (profile === undefined) throw new Error(`profile index ${p} has no behaviour`);
-    const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => transports.create(id, p, sink));
+    const sc = scenario?.clientFor(id, p) ?? null;
+    const headers = sc === null ? null : scenario!.headersFor(sc, plan.headers, recorder, p);
+    const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => transports.create(id, p, sink, headers));
+    if (sc !== null) client.scene = new ClientScene(scenario!, client, sc);
     clients.push(client);
     scheduler.at(client, startPerfMs + (plan.rampUpMs * id) / Math.max(1, plan.clientCount));
   }

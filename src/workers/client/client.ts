@@ -14,6 +14,7 @@ import { accountHeartbeat, accountPush, endPushes, resetPushes, settleOwed, type
 import { H } from './recorder.js';
 import { isDeterministic, reconnectDelayMs } from './reconnect.js';
 import { RequestBook } from './requests.js';
+import { HANDSHAKE_DONE, HANDSHAKE_REJECTED, type ClientScene } from './scenario-hooks.js';
 import type { Schedulable } from './schedule.js';
 import type { SeqWindow } from './seq-window.js';
 
@@ -45,6 +46,8 @@ export interface ClientCore extends PushState {
   firstReconnectDelayMs(): number;
   /** After any close: no reconnect before this (a sleeping phone reconnects when it wakes; Infinity = never). */
   notBeforeMs: number;
+  /** The client's scenario (open messages, handshake, replies, pushes), if the run has one. */
+  readonly scene: ClientScene | null;
 }
 
 /** A simulated client; one object per client for the whole run. `S` is its profile's state. */
@@ -79,6 +82,8 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
   lastPingMs = 0;
   lastLagMs = Infinity;
   owedSinceMs = 0;
+  /** Set once by the worker entry when the run has a scenario. */
+  scene: ClientScene | null = null;
   #requests: RequestBook | null = null;
 
   constructor(
@@ -157,6 +162,14 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
       return;
     }
     if (this.state !== STATE.OPEN) return;
+    if (this.scene !== null && this.scene.handshaking) {
+      // Waiting for the scenario's handshake answer: only its deadline is due.
+      if (nowMs >= this.scene.deadlineMs) {
+        this.scene.handshakeTimedOut();
+        this.#handshakeFailed(nowMs);
+      } else this.ctx.scheduler.at(this, this.scene.deadlineMs);
+      return;
+    }
     if (nowMs >= this.sessionEndMs && !this.profile.holdsSession(this.ps)) {
       this.ctx.recorder.add(this.p, COUNTER.SESSIONS_ENDED, 1);
       this.reconnectAtMs = nowMs;
@@ -255,7 +268,28 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
       return;
     }
     if (this.transport.caps.subscribedByRequest) this.owedSinceMs = nowMs;
+    // A scenario sends its open messages; with a handshake step the profile starts on the answer.
+    if (this.scene !== null && this.scene.opened(nowMs)) {
+      this.ctx.scheduler.at(this, this.scene.deadlineMs);
+      return;
+    }
     this.#schedule(this.profile.onOpen(this, this.ps, nowMs));
+  }
+
+  /** A text message while the scenario's handshake step waits: start the profile, or fail the step. */
+  #handshakeAnswer(data: Buffer, start: number, end: number, nowMs: number): void {
+    const result = this.scene!.handshakeText(data, start, end);
+    if (result === HANDSHAKE_DONE) {
+      this.ctx.scheduler.cancel(this);
+      this.#schedule(this.profile.onOpen(this, this.ps, nowMs));
+    } else if (result === HANDSHAKE_REJECTED) this.#handshakeFailed(nowMs);
+  }
+
+  /** The handshake step failed (counted by the scene): close, and come back by the reconnect policy. */
+  #handshakeFailed(nowMs: number): void {
+    const delay = this.firstReconnectDelayMs();
+    this.reconnectAtMs = delay < 0 ? Infinity : nowMs + delay;
+    this.closeOurs(1000, 'soakstorm: handshake failed');
   }
 
   onTransportBytes(bytes: number, nowMs: number): void {
@@ -268,6 +302,10 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
 
   onTransportData(data: Buffer, start: number, end: number, isBinary: boolean, nowMs: number): void {
     this.ctx.recorder.add(this.p, COUNTER.MSGS_RECEIVED, 1);
+    if (this.scene !== null && this.scene.handshaking) {
+      if (!isBinary) this.#handshakeAnswer(data, start, end, nowMs);
+      return;
+    }
     if (this.settling && !isBinary) accountPush(this, data, start, end, nowMs);
     else this.profile.onData(this, this.ps, data, start, end, isBinary, nowMs);
   }
