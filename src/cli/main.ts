@@ -11,6 +11,7 @@ import { registerRunCommand } from './run-command.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCompareCommand } from './compare-command.js';
+import { registerScenarioCommands } from './scenarios-command.js';
 
 const debug = process.argv.includes('--debug');
 
@@ -27,6 +28,7 @@ function buildProgram(): Command {
   registerLabCommand(program);
   registerReportCommand(program);
   registerCompareCommand(program);
+  registerScenarioCommands(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({
     outputError: (text, write) => write(`soakstorm: ${text.replace(/^error: /, '').trim()}. Run "soakstorm ${cmd.name()} --help" for the options.\n`),
   });

@@ -39,7 +39,7 @@ export class ScenarioRuntime {
     this.ts = compileField(s.push?.ts);
     this.topic = compileField(s.push?.topic);
     this.json = s.format !== 'text';
-    this.shape = { protocols: s.subprotocols ?? [], origin: s.origin, perMessageDeflate: s.perMessageDeflate ?? false, servername: s.tls?.servername };
+    this.shape = { protocols: s.subprotocols ?? [], origin: s.origin, perMessageDeflate: s.perMessageDeflate ?? false, servername: s.tls?.servername, askPushRate: false };
   }
 
   /** The scenario's view of client `id`. */

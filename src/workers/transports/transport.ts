@@ -121,6 +121,8 @@ export interface TransportSetup {
   readonly perMessageDeflate: boolean;
   /** TLS SNI name when it differs from the URL's host. */
   readonly servername: string | undefined;
+  /** Streams: add ?rate=&size= to a bare URL (the lab's knobs), so the server's rate is known. */
+  readonly askPushRate: boolean;
 }
 
 /** How a scenario shapes every connection of a worker (see scenarios/define.ts); defaults = plain. */
@@ -129,5 +131,6 @@ export interface ConnectShape {
   readonly origin: string | undefined;
   readonly perMessageDeflate: boolean;
   readonly servername: string | undefined;
+  readonly askPushRate: boolean;
 }
-export const PLAIN_CONNECT: ConnectShape = { protocols: [], origin: undefined, perMessageDeflate: false, servername: undefined };
+export const PLAIN_CONNECT: ConnectShape = { protocols: [], origin: undefined, perMessageDeflate: false, servername: undefined, askPushRate: true };
