@@ -53,6 +53,7 @@ export async function startFeedServer(opts: FeedServerOptions = {}): Promise<{ u
       const ok = msg.symbols.filter((s): s is string => typeof s === 'string' && subs.has(s));
       for (const s of ok) subs.get(s)!.set(ws, -1);
       stats.subscriptions += ok.length;
+      timer ??= setInterval(publish, 1000 / (opts.ratePerSec ?? 10)); // the feed starts with its first subscriber
       ws.send(JSON.stringify({ type: 'subscribed', symbols: ok }));
     });
     ws.on('close', () => {
@@ -62,7 +63,8 @@ export async function startFeedServer(opts: FeedServerOptions = {}): Promise<{ u
   const gapEvery = opts.gapEvery ?? 0;
   const lagMs = opts.lagMs ?? 0;
   const maxTicks = opts.maxTicks ?? 0;
-  const timer = setInterval(() => {
+  let timer: NodeJS.Timeout | null = null;
+  const publish = (): void => {
     for (const symbol of symbols) {
       const seq = seqs.get(symbol)!;
       if (maxTicks > 0 && seq >= maxTicks) continue;
@@ -80,14 +82,14 @@ export async function startFeedServer(opts: FeedServerOptions = {}): Promise<{ u
         stats.ticksSent++;
       }
     }
-  }, 1000 / (opts.ratePerSec ?? 10));
+  };
   await new Promise<void>((resolve) => wss.once('listening', resolve));
   const port = (wss.address() as AddressInfo).port;
   return {
     url: `ws://127.0.0.1:${port}/feed`,
     stats,
     close: async () => {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
