@@ -10,6 +10,7 @@ import { DRIVERS, DRIVER_CAPS, PROFILES, type DriverName, type ProfileOptions, t
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { VerdictId } from '../metrics/result.js';
 import type { ScenarioLayer } from './scenario-options.js';
+import { LIVE_OPTION_SPECS, liveOptionsFrom, type LiveOptions } from './live-options.js';
 import { listOf, memorySourceFrom, openFileLimit, parseBytesPerMin, parseVerdictList } from './memory-options.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
@@ -80,6 +81,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'failOn', flags: '--fail-on <verdicts>', help: 'exit 98 when one of these verdicts fails, e.g. leak,backpressure (or "all")', default: '' },
   { key: 'labFault', flags: '--lab-fault <preset>', help: 'built-in lab only: start it with this fault preset (see soakstorm lab --help)', default: '' },
   { key: 'scenario', flags: '--scenario <file>', help: 'TypeScript or JavaScript scenario module: how to talk to your server (see soakstorm scenarios)', default: '' },
+  ...LIVE_OPTION_SPECS,
   { key: 'config', flags: '--config <file>', help: 'JSON file of options (keys as camelCase flag names); flags win', default: '' },
   { key: 'progress', flags: '--no-progress', help: 'no live progress line' },
   { key: 'debug', flags: '--debug', help: 'print stack traces of internal errors' },
@@ -95,6 +97,8 @@ export interface RunCliExtras {
   labFault: string;
   progress: boolean;
   debug: boolean;
+  /** --prometheus, --prometheus-linger, --otlp. */
+  live: LiveOptions;
 }
 
 /** Merges defaults < scenario < config file < env < flags, validates everything, reports every problem at once. */
@@ -140,6 +144,7 @@ export function resolveRunOptions(
     }
   }
   const memorySource = memorySourceFrom(value, problems);
+  const live = liveOptionsFrom(value, problems);
   const [sessionMinMs, sessionMaxMs] = get('sessionLength', parseDurationRange, [0, 0] as [number, number]);
   const profile: ProfileOptions = {
     ratePerSec: get('rate', parsePositiveNumber, 1),
@@ -232,6 +237,7 @@ export function resolveRunOptions(
       labFault: String(value('labFault') ?? ''),
       progress: flags['progress'] !== false,
       debug: flags['debug'] === true,
+      live,
     },
   };
 }

@@ -4,7 +4,7 @@ import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
 import { scenarioLayer } from './scenario-options.js';
 import { SoakstormError } from '../errors.js';
-import { runSoak } from '../coordinator/run.js';
+import { runSoak, type RunHooks } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';
 import { newRunId } from '../coordinator/timeline.js';
 import { startLabProcess, type LabProcess } from '../coordinator/lab-process.js';
@@ -13,6 +13,12 @@ import { formatSummary } from '../reporters/terminal.js';
 import type { RunSummary, VerdictId } from '../metrics/result.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { join } from 'node:path';
+import { LiveMetrics } from '../reporters/live/live-metrics.js';
+import { SINGLE_SHARD } from '../reporters/live/live-state.js';
+import { SOAKSTORM_VERSION } from '../coordinator/version.js';
+import { PROFILES } from '../protocol.js';
+import type { RunOptions } from '../coordinator/plan.js';
+import type { LiveOptions } from './live-options.js';
 
 const ERROR_WORDS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -57,17 +63,39 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
   const stopper = new RunStopper();
   const uninstall = stopper.installSignalHandlers();
   const progress = extras.progress ? new ProgressReporter(process.stderr, options.durationMs / 1000, options.clients) : null;
+  let live: LiveMetrics | null = null;
+  let ranToEnd = false;
   try {
-    const outcome = await runSoak(options, { onTick: (p) => progress?.onInterval(p) }, stopper);
+    live = await startLiveMetrics(options, extras.live);
+    const hooks: RunHooks = {
+      onTick: (p, counters, grid) => (progress?.onInterval(p), live?.onTick(p, counters, grid)),
+      onEnd: (counters, grid) => live?.onEnd(counters, grid),
+    };
+    const outcome = await runSoak(options, hooks, stopper);
     progress?.end();
     const summaryPath = join(outcome.dir, 'summary.json');
     await writeReports(outcome.dir, outcome.summary, outcome.timeline);
     process.stdout.write(formatSummary(outcome.summary, summaryPath) + '\n');
+    ranToEnd = true;
     return exitCodeFor(outcome.summary, stopper.request?.signal, options.failOn);
   } finally {
     uninstall();
+    // After the summary: the last push and the linger (last scrape) never delay the results.
+    await (ranToEnd ? live?.finish() : live?.abort());
     await lab?.stop();
   }
+}
+
+/** --prometheus / --otlp: live metrics of this run, or null when neither is asked for. */
+function startLiveMetrics(options: RunOptions, live: LiveOptions): Promise<LiveMetrics> | null {
+  if (!live.prometheus && !live.otlpUrl) return null;
+  return LiveMetrics.start({
+    identity: { runId: options.runId, shard: SINGLE_SHARD, version: SOAKSTORM_VERSION, profiles: PROFILES.filter((_, p) => options.mix[p]! > 0) },
+    prometheus: live.prometheus,
+    lingerMs: live.lingerMs,
+    otlpUrl: live.otlpUrl,
+    log: (line) => process.stderr.write(`soakstorm: ${line}\n`),
+  });
 }
 
 /** Exit code precedence: unreachable, interrupted, worker crash, saturated, gated verdicts, thresholds, pass. */

@@ -12,6 +12,14 @@ export interface RunningWorker {
   done: Promise<WorkerFinal>;
 }
 
+/**
+ * V8 limits soakstorm sets on its own worker threads (docs/workers.md "Memory"): a young
+ * generation of 16 MB instead of V8's default (up to 3 x 16 MB semi-spaces), because a worker
+ * holding thousands of sockets allocates little that survives, and every young-generation MB
+ * shows in the RSS a user watches. Nothing else is changed; the main thread keeps V8's defaults.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 } as const;
+
 /** A fixed-size pool that runs exactly one task per thread for the whole run. */
 export class WorkerPool {
   readonly #pool: Piscina;
@@ -25,6 +33,7 @@ export class WorkerPool {
       idleTimeout: 2 ** 31 - 1,
       // piscina parks idle threads in Atomics.wait, which would freeze sockets a task left open.
       atomics: 'disabled',
+      resourceLimits: WORKER_RESOURCE_LIMITS,
     });
   }
 

@@ -2,7 +2,7 @@
 // workers do the I/O; this loop only sends stop messages, merges and writes results.
 import { ERROR_CODES, COUNTER, COUNTERS_LENGTH, PROFILES, errorIndex, type CoordinatorMessage, type WorkerFinal, type WorkerMessage } from '../protocol.js';
 import type { Phase, RunSummary, TimelinePoint } from '../metrics/result.js';
-import { addCounters, sumScalar } from './merge.js';
+import { addCounters, sumScalar, type HistogramGrid } from './merge.js';
 import { buildWorkerPlans, type RunOptions } from './plan.js';
 import { WorkerPool, type RunningWorker } from './pool.js';
 import { buildSummary } from './summary.js';
@@ -33,7 +33,10 @@ function sleep(ms: number): Promise<void> {
 /** Observers of a running soak (progress display, threshold checks). */
 export interface RunHooks {
   onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number }): void;
-  onTick?(point: TimelinePoint, cumulative: Float64Array): void;
+  /** Every merged tick, with the run's cumulative counters and histograms so far (live exporters). */
+  onTick?(point: TimelinePoint, cumulative: Float64Array, grid: HistogramGrid): void;
+  /** The final counters and histograms, exactly those the summary is built from (rescued counts included). */
+  onEnd?(cumulative: Float64Array, grid: HistogramGrid): void;
 }
 
 /** What a finished (or stopped) run leaves: the summary, the timeline and where they are. */
@@ -101,7 +104,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
   const emit = (point: TimelinePoint): void => {
     timeline.push(point);
     folder.appendPoint(point);
-    hooks.onTick?.(point, ticks.counters);
+    hooks.onTick?.(point, ticks.counters, ticks.grid);
   };
   const ticks = new TickMerger(startAtEpochMs, phaseAt, (point) => {
     const server = memory?.latest();
@@ -189,6 +192,7 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
 
   const req = stopper.request ?? { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
   const endedAtMs = Date.now();
+  hooks.onEnd?.(ticks.counters, ticks.grid);
   const summary = buildSummary(options, ticks, {
     runId: options.runId,
     startedAtMs: startAtEpochMs,

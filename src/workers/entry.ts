@@ -5,7 +5,7 @@ import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'n
 import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, StopMessage, WorkerFinal, WorkerTask } from '../protocol.js';
 import { Recorder } from './client/recorder.js';
 import { Scheduler } from './client/schedule.js';
-import type { WorkerContext } from './client/context.js';
+import { HEADER_BYTES, type WorkerContext } from './client/context.js';
 import { Client } from './client/client.js';
 import { ringSizeFor } from './client/requests.js';
 import { PROFILE_TABLE } from './profiles/index.js';
@@ -20,7 +20,6 @@ const CLOSE_WAIT_MS = 3000;
 /** Longest wait for resumed slow readers to read what the kernel and server held for them. */
 const SETTLE_MAX_MS = 3000;
 const POLL_MS = 20;
-const SCRATCH_BYTES = 1024 * 1024;
 
 /** Runs one worker's shard of the population until told to stop. */
 export default async function runWorker(task: WorkerTask): Promise<WorkerFinal> {
@@ -76,7 +75,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     scheduler,
     startPerfMs,
     endPerfMs: startPerfMs + plan.durationMs,
-    scratch: Buffer.alloc(Math.max(SCRATCH_BYTES, plan.profile.payloadBytes)),
+    // Exactly one message: the largest thing ever written into it (zero-filled, so padding never leaks memory).
+    scratch: Buffer.alloc(Math.max(HEADER_BYTES, plan.profile.payloadBytes)),
     stopping: false,
     subscribeRateKnown: plan.subscribeMessage === labSubscribeMessage(plan.profile.pushRate, plan.profile.pushBytes),
     ringSize: ringSizeFor(plan.profile.ratePerSec, plan.timeoutMs),
