@@ -4,8 +4,7 @@
 // samples per client, and the client carries on: a scenario bug never crashes a worker.
 // Hot-path cost: one decode (JSON.parse) per incoming text message, then only the scenario's
 // functions; per-topic seq windows are made on a topic's first seq, never per message.
-import { COUNTER, PROFILES, errorIndex, type ProfileName } from '../../protocol.js';
-import { errorSlot } from '../../metrics/close-codes.js';
+import { COUNTER, ERROR_CODES, PROFILES, errorIndex, type ProfileName } from '../../protocol.js';
 import type { Incoming, Outgoing, ScenarioClient } from '../../scenarios/define.js';
 import type { LoadedScenario } from '../../scenarios/load.js';
 import { rowFor } from '../../scenarios/data-feed.js';
@@ -19,7 +18,7 @@ import { asNumber, compileField, outgoingText, type FieldReader } from './scenar
 
 /** Error samples kept per client: the first few say what broke, the rest only count. */
 const SAMPLES_PER_CLIENT = 3;
-const HANDSHAKE_SLOT = errorSlot('SCENARIO_HANDSHAKE');
+const HANDSHAKE_SLOT = ERROR_CODES.indexOf('SCENARIO_HANDSHAKE');
 /** handshakeText() results. */
 export const HANDSHAKE_WAIT = 0;
 export const HANDSHAKE_DONE = 1;
