@@ -261,6 +261,18 @@ export interface TextSample {
   count: number;
 }
 
+/** Push figures of one topic/stream (a scenario's push.topic), summed over clients; a delta per interval. */
+export interface TopicTally {
+  topic: string;
+  received: number;
+  gaps: number;
+  reorders: number;
+  duplicates: number;
+  lagCount: number;
+  lagSumMs: number;
+  lagMaxMs: number;
+}
+
 /** Discrete events worth putting on the timeline (storm drops, give-ups). */
 export interface RunEvent {
   atMs: Millis;
@@ -311,6 +323,8 @@ export interface IntervalMessage {
   events: RunEvent[];
   /** Epoch ms at which each reconnect attempt was started, only when plan asks for it (tests). */
   attemptTimesMs?: number[];
+  /** A scenario's per-topic push figures since the previous interval (topics that changed only). */
+  topics?: TopicTally[];
 }
 
 export interface FatalMessage {

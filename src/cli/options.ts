@@ -41,7 +41,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'workers', flags: '-w, --workers <n>', help: 'worker threads generating load', default: String(DEFAULT_WORKERS) },
   { key: 'rate', flags: '-r, --rate <n>', help: 'fast profile: messages per second per client', default: '1' },
   { key: 'payload', flags: '--payload <bytes>', help: 'fast profile: bytes per message (min 24: seq + timestamps)', default: '64' },
-  { key: 'rtt', flags: '--rtt <mode>', help: 'round-trip measurement: echo (message echoed back) or ping (WebSocket ping frames)', default: 'echo' },
+  { key: 'rtt', flags: '--rtt <mode>', help: 'round-trip measurement: echo (message echoed back), ping (WebSocket ping frames) or reply (a scenario request/reply pair)', default: 'echo' },
   { key: 'protocol', flags: '--protocol <name>', help: 'wire protocol when the URL scheme does not say: ws, sse, ndjson (sse+http:// and ndjson+http:// also work)', default: '' },
   { key: 'mix', flags: '--mix <spec>', help: 'profile percentages, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
   { key: 'seed', flags: '--seed <n>', help: 'seed for profile assignment and jitter (same seed, same run)', default: '1' },

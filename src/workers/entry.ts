@@ -113,6 +113,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     });
     loop.reset();
     t0Ms = t1Ms;
+    const topics = scenario?.drainTopics();
+    if (topics !== undefined) msg.topics = topics;
     return msg;
   };
 

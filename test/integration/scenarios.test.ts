@@ -56,6 +56,10 @@ test('market example: gaps per symbol and lag agree with what the feed server di
     assert.equal(c['seq_gaps'], server.stats.gapsCaused, `client gaps vs server ${JSON.stringify(server.stats.gapsBySymbol)}`);
     assert.equal(c['push_received'], server.stats.ticksSent);
     assert.equal(c['seq_reorders'], 0);
+    // Per symbol too: each topic's gaps are the ones the server caused in that symbol.
+    const bySymbol = Object.fromEntries((summary.topics ?? []).map((t) => [t.topic, t.gaps]));
+    for (const [symbol, gaps] of Object.entries(server.stats.gapsBySymbol)) assert.equal(bySymbol[symbol] ?? 0, gaps, `gaps of ${symbol}`);
+    assert.ok((summary.topics ?? []).every((t) => t.lagMeanMs !== null && t.lagMeanMs >= 149), 'every symbol has its lag');
     const lag = summary.totals.latency.lag;
     // ts is 150 ms in the past; loopback adds little. Generous upper bound: shared CPU.
     assert.ok(lag.p50Ms >= 149 && lag.p50Ms < 1150, `lag p50 ${lag.p50Ms}`);

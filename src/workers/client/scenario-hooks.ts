@@ -1,20 +1,20 @@
 // The one place the client core calls a scenario's functions (scenarios/define.ts). Compiled
-// once per worker (ScenarioRuntime: field readers, connection shape), one ClientScene per client
+// once per worker (scenario-runtime.ts: field readers, connection shape), one ClientScene per client
 // for the whole run. A scenario function that throws is counted (SCENARIO_ERRORS) with a few
 // samples per client, and the client carries on: a scenario bug never crashes a worker.
 // Hot-path cost: one decode (JSON.parse) per incoming text message, then only the scenario's
 // functions; per-topic seq windows are made on a topic's first seq, never per message.
-import { COUNTER, ERROR_CODES, PROFILES, errorIndex, type ProfileName } from '../../protocol.js';
+import { COUNTER, ERROR_CODES, errorIndex, type TopicTally } from '../../protocol.js';
 import type { Incoming, Outgoing, ScenarioClient } from '../../scenarios/define.js';
-import type { LoadedScenario } from '../../scenarios/load.js';
-import { rowFor } from '../../scenarios/data-feed.js';
-import type { ConnectShape } from '../transports/transport.js';
 import type { ClientCore } from './client.js';
 import { accountHeartbeat, type PushHook } from './pushes.js';
-import { H, type Recorder } from './recorder.js';
+import { H } from './recorder.js';
 import type { RequestBook } from './requests.js';
 import { SEQ_DUP, SEQ_REORDER, SEQ_STALE, SeqWindow } from './seq-window.js';
-import { asNumber, compileField, outgoingText, type FieldReader } from './scenario-fields.js';
+import { asNumber, outgoingText } from './scenario-fields.js';
+import type { ScenarioRuntime } from './scenario-runtime.js';
+
+export { ScenarioRuntime } from './scenario-runtime.js';
 
 /** Error samples kept per client: the first few say what broke, the rest only count. */
 const SAMPLES_PER_CLIENT = 3;
@@ -24,51 +24,13 @@ export const HANDSHAKE_WAIT = 0;
 export const HANDSHAKE_DONE = 1;
 export const HANDSHAKE_REJECTED = 2;
 
-/** A worker's compiled scenario. */
-export class ScenarioRuntime {
-  readonly seq: FieldReader | null;
-  readonly ts: FieldReader | null;
-  readonly topic: FieldReader | null;
-  readonly json: boolean;
-  readonly shape: ConnectShape;
-
-  constructor(readonly loaded: LoadedScenario) {
-    const s = loaded.scenario;
-    this.seq = compileField(s.push?.seq);
-    this.ts = compileField(s.push?.ts);
-    this.topic = compileField(s.push?.topic);
-    this.json = s.format !== 'text';
-    this.shape = { protocols: s.subprotocols ?? [], origin: s.origin, perMessageDeflate: s.perMessageDeflate ?? false, servername: s.tls?.servername, askPushRate: false };
-  }
-
-  /** The scenario's view of client `id`. */
-  clientFor(id: number, p: number): ScenarioClient {
-    return { id, profile: PROFILES[p] as ProfileName, data: rowFor(this.loaded.rows, id), state: {} };
-  }
-
-  /** Handshake headers of one client (plan headers, then the scenario's, then its cookies), or null when nothing is added. */
-  headersFor(client: ScenarioClient, base: Record<string, string>, recorder: Recorder, p: number): Record<string, string> | null {
-    const s = this.loaded.scenario;
-    if (s.headers === undefined && s.cookies === undefined) return null;
-    try {
-      const headers = { ...base, ...(typeof s.headers === 'function' ? s.headers(client) : s.headers) };
-      const cookies = typeof s.cookies === 'function' ? s.cookies(client) : s.cookies;
-      if (cookies !== undefined) headers['cookie'] = Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
-      return headers;
-    } catch (err) {
-      recorder.add(p, COUNTER.SCENARIO_ERRORS, 1);
-      recorder.sample('scenario-error', p, `headers/cookies: ${(err as Error)?.message ?? String(err)}`);
-      return { ...base };
-    }
-  }
-}
-
 /** One client's scenario state: its data row, handshake, per-topic seq windows, reply send times. */
 export class ClientScene implements PushHook {
   handshaking = false;
   deadlineMs = Infinity;
   #samples = 0;
-  #topics: Map<unknown, SeqWindow> | null = null;
+  /** Per topic of this client: its seq window (this connection) and the worker's tally. */
+  #topics: Map<unknown, { w: SeqWindow; t: TopicTally }> | null = null;
   /** Actual send time by request seq (same ring index as the RequestBook), for rttRaw. */
   #actual: Float64Array | null = null;
 
@@ -200,14 +162,18 @@ export class ClientScene implements PushHook {
   }
 
   reset(): void {
-    if (this.#topics !== null) for (const w of this.#topics.values()) w.reset();
+    if (this.#topics !== null) for (const x of this.#topics.values()) x.w.reset();
   }
 
   flush(nowMs: number): void {
     void nowMs;
     if (this.#topics === null) return;
     let lost = 0;
-    for (const w of this.#topics.values()) lost += w.flush();
+    for (const x of this.#topics.values()) {
+      const n = x.w.flush();
+      x.t.gaps += n;
+      lost += n;
+    }
     if (lost > 0) this.c.ctx.recorder.add(this.c.p, COUNTER.SEQ_GAPS, lost);
   }
 
@@ -240,22 +206,41 @@ export class ClientScene implements PushHook {
     const hasSeq = Number.isInteger(seq) && seq >= 0;
     if (!hasSeq && Number.isNaN(ts)) return;
     r.add(c.p, COUNTER.PUSH_RECEIVED, 1);
+    const x = this.#topic(rt.topic === null ? '' : rt.topic(msg));
+    x.t.received++;
     if (!Number.isNaN(ts)) {
-      c.lastLagMs = c.ctx.toEpochMs(nowMs) - ts;
-      r.recordLag(c.p, c.lastLagMs * 1000);
+      const lagMs = c.ctx.toEpochMs(nowMs) - ts;
+      c.lastLagMs = lagMs;
+      r.recordLag(c.p, lagMs * 1000);
+      x.t.lagCount++;
+      x.t.lagSumMs += lagMs;
+      if (lagMs > x.t.lagMaxMs) x.t.lagMaxMs = lagMs;
     }
     if (!hasSeq) return;
-    const topic = rt.topic === null ? '' : rt.topic(msg);
-    const topics = (this.#topics ??= new Map());
-    let w = topics.get(topic);
-    if (w === undefined) {
-      w = new SeqWindow();
-      topics.set(topic, w);
-    }
+    const w = x.w;
     const result = w.observe(seq);
-    if (w.newlyLost > 0) r.add(c.p, COUNTER.SEQ_GAPS, w.newlyLost);
-    if (result === SEQ_REORDER || result === SEQ_STALE) r.add(c.p, COUNTER.SEQ_REORDERS, 1);
-    else if (result === SEQ_DUP) r.add(c.p, COUNTER.SEQ_DUPLICATES, 1);
+    if (w.newlyLost > 0) {
+      r.add(c.p, COUNTER.SEQ_GAPS, w.newlyLost);
+      x.t.gaps += w.newlyLost;
+    }
+    if (result === SEQ_REORDER || result === SEQ_STALE) {
+      r.add(c.p, COUNTER.SEQ_REORDERS, 1);
+      x.t.reorders++;
+    } else if (result === SEQ_DUP) {
+      r.add(c.p, COUNTER.SEQ_DUPLICATES, 1);
+      x.t.duplicates++;
+    }
+  }
+
+  /** This client's window and the worker's tally for `topic`, made on the topic's first message. */
+  #topic(topic: unknown): { w: SeqWindow; t: TopicTally } {
+    const topics = (this.#topics ??= new Map());
+    let x = topics.get(topic);
+    if (x === undefined) {
+      x = { w: new SeqWindow(), t: this.rt.tally(topic) };
+      topics.set(topic, x);
+    }
+    return x;
   }
 
   /** The parsed message (JSON) or its text; undefined (counted as a parse error) when JSON does not parse. */
