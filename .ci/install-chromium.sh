@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian's chromium for the report test (test/report/report-chromium.test.ts), which drives
 # it through playwright-core; playwright never downloads a browser of its own. Idempotent.
+# .ci/run calls it and then sets SOAKSTORM_REQUIRE_BROWSER=1, so the report test cannot skip in CI.
 set -euo pipefail
 
 if [ -x /usr/bin/chromium ]; then

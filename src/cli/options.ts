@@ -43,7 +43,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'payload', flags: '--payload <bytes>', help: 'fast profile: bytes per message (min 24: seq + timestamps)', default: '64' },
   { key: 'rtt', flags: '--rtt <mode>', help: 'round-trip measurement: echo (message echoed back), ping (WebSocket ping frames) or reply (a scenario request/reply pair)', default: 'echo' },
   { key: 'protocol', flags: '--protocol <name>', help: 'wire protocol when the URL scheme does not say: ws, sse, ndjson (sse+http:// and ndjson+http:// also work)', default: '' },
-  { key: 'mix', flags: '--mix <spec>', help: 'profile percentages, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
+  { key: 'mix', flags: '--mix <spec>', help: 'profile percentages over fast, slow, sleepy, storm, idle, e.g. fast=60,slow=15,sleepy=15,storm=10', default: 'fast=100' },
   { key: 'seed', flags: '--seed <n>', help: 'seed for profile assignment and jitter (same seed, same run)', default: '1' },
   { key: 'out', flags: '-o, --out <dir>', help: 'results folder (a sub-folder per run)', default: 'results' },
   { key: 'timeout', flags: '--timeout <time>', help: 'a request unanswered this long is recorded as failed at this latency', default: '10s' },
@@ -59,6 +59,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'slowReadRate', flags: '--slow-read-rate <bytes/s>', help: 'slow profile: bytes read per second', default: '16KB' },
   { key: 'pushRate', flags: '--push-rate <n>', help: 'slow/sleepy: server pushes per second asked for', default: '20' },
   { key: 'pushSize', flags: '--push-size <bytes>', help: 'slow/sleepy: bytes per push asked for', default: '1KB' },
+  { key: 'subscribe', flags: '--subscribe <message>', help: "slow/sleepy: text sent once per connection to ask for pushes (built-in lab: its own subscribe; any other server: nothing unless given)", default: '' },
+  { key: 'idleSendEvery', flags: '--idle-send-every <time>', help: 'idle: send one small message this often (default: never; WebSocket only)', default: '' },
   { key: 'awake', flags: '--awake <time>', help: 'sleepy: awake span', default: '20s' },
   { key: 'asleep', flags: '--asleep <time>', help: 'sleepy: asleep span (no reads, no pongs)', default: '40s' },
   { key: 'sleepJitter', flags: '--sleep-jitter <pct>', help: 'sleepy: ± jitter of both spans', default: '20' },
@@ -162,7 +164,7 @@ export function resolveRunOptions(
     reconnectBaseMs: get('reconnectBase', parseDurationMs, 500),
     reconnectCapMs: get('reconnectCap', parseDurationMs, 30000),
     reconnectMaxTries: get('reconnectMaxTries', (s) => parseInteger(s, 1), 5),
-    idleSendEveryMs: 0,
+    idleSendEveryMs: get('idleSendEvery', parseDurationMs, 0),
   };
   const { url: wireUrl, driver } = url === undefined ? { url: '', driver: 'ws' as const } : splitScheme(url, String(value('protocol') ?? ''), problems);
   const options: RunOptions = {
@@ -186,7 +188,7 @@ export function resolveRunOptions(
     localAddresses: get('localAddress', parseAddressList, [] as string[]),
     recordAttempts: flags['recordAttempts'] === true,
     // The built-in lab (no URL) speaks soakstorm's subscribe; a foreign server gets nothing unasked.
-    subscribeMessage: url === undefined && scenario === null ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,
+    subscribeMessage: get('subscribe', (s) => s, url === undefined && scenario === null ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null),
     maxMessageBytes: 16 * 1024 * 1024,
     tlsInsecure: scenario?.tlsInsecure ?? false,
     caPem: scenario?.caPem ?? null,

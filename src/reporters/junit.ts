@@ -2,6 +2,7 @@
 // Pure; every string is XML-escaped and characters XML 1.0 forbids are replaced, never emitted.
 import type { RunSummary } from '../metrics/result.js';
 import { fmtDuration, runOutcome } from './html/format.js';
+import { evidenceRows } from './evidence.js';
 
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -41,7 +42,7 @@ export function renderJunit(summary: RunSummary): string {
     detail: t.status === 'fail' ? `${t.expression} failed: observed ${t.observedText}` : undefined,
   }));
   const verdicts: Case[] = summary.verdicts.map((v) => {
-    const evidence = Object.entries(v.evidence).map(([k, val]) => `${k}: ${String(val)}`);
+    const evidence = evidenceRows(v.evidence).map((r) => `${r.label}: ${r.value}`);
     const detail = [v.summary, ...evidence, ...(v.caveats ?? []).map((c) => `caveat: ${c}`)].join('\n');
     if (v.status === 'fail') return { name: v.id, failure: v.summary, detail };
     if (v.status === 'inconclusive') return { name: v.id, skipped: `inconclusive: ${v.summary}` };

@@ -2,6 +2,8 @@
 // thresholds and close codes. Pure; every run-data string is escaped for Markdown and inline HTML.
 import type { RunSummary } from '../metrics/result.js';
 import { closeCount, fmtCount, fmtDuration, fmtMs, fmtPct, runOutcome } from './html/format.js';
+import { evidenceLine } from './evidence.js';
+import { PROFILES } from '../protocol.js';
 
 const ICON = { pass: '✅', fail: '❌', warn: '⚠️', inconclusive: '❔', 'no-data': '❌' } as const;
 
@@ -45,13 +47,20 @@ export function renderMarkdownSummary(summary: RunSummary): string {
   if (outcome.reasons.length > 0) out.push('', ...outcome.reasons.map((r) => `- ${e(r)}`));
   if (summary.verdicts.length > 0) {
     out.push('', '### Verdicts', '', table(['', 'Verdict', 'Summary'], summary.verdicts.map((v) => [ICON[v.status], `**${e(v.id)}**`, e(v.summary)])));
+    const failed = summary.verdicts.filter((v) => v.status === 'fail' && Object.keys(v.evidence).length > 0);
+    if (failed.length > 0) out.push('', ...failed.map((v) => `- **${e(v.id)}** evidence: ${e(evidenceLine(v.evidence))}`));
   }
   const t = summary.totals;
   const lat = (name: 'rtt' | 'rttRaw' | 'connect' | 'lag', label: string): string[] | [] => {
     const l = t.latency[name];
     return l.count > 0 ? [label, fmtCount(l.count), ...[l.p50Ms, l.p90Ms, l.p99Ms, l.p999Ms, l.maxMs].map(fmtMs)] : [];
   };
-  const latRows = [lat('rtt', 'RTT'), lat('rttRaw', 'RTT (actual send)'), lat('connect', 'Connect'), lat('lag', 'Push lag')].filter((r) => r.length > 0) as string[][];
+  // Push lag per profile when several profiles got pushes: sleepy and slow clients lag by design.
+  const lagProfiles = PROFILES.filter((p) => (summary.profiles[p]?.latency.lag.count ?? 0) > 0);
+  const lagRows = lagProfiles.length > 1
+    ? lagProfiles.map((p) => { const l = summary.profiles[p]!.latency.lag; return [`Push lag (${p})`, fmtCount(l.count), ...[l.p50Ms, l.p90Ms, l.p99Ms, l.p999Ms, l.maxMs].map(fmtMs)]; })
+    : [lat('lag', lagProfiles.length === 1 ? `Push lag (${lagProfiles[0]})` : 'Push lag')];
+  const latRows = [lat('rtt', 'RTT'), lat('rttRaw', 'RTT (actual send)'), lat('connect', 'Connect'), ...lagRows].filter((r) => r.length > 0) as string[][];
   out.push('', '### Key percentiles', '');
   out.push(latRows.length > 0 ? table(['Metric', 'Samples', 'p50', 'p90', 'p99', 'p99.9', 'max'], latRows) : '_No latency samples were recorded._');
   const c = t.counters;

@@ -2,8 +2,10 @@
 // health, verdicts and thresholds, per profile when the run mixed profiles.
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { HistogramName } from '../protocol.js';
-import type { ProfileMetrics, RunSummary } from '../metrics/result.js';
+import type { ProfileMetrics, RunSummary, Verdict } from '../metrics/result.js';
 import { bytes, ms, num, table } from './format.js';
+import { evidenceRows } from './evidence.js';
+import { PROFILES } from '../protocol.js';
 
 const LATENCY_HEAD = ['', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
 const LATENCY_ROWS: [HistogramName, string][] = [
@@ -35,13 +37,42 @@ function countsLine(record: Record<string, number>): string {
   return entries.length === 0 ? 'none' : entries.map(([k, v]) => `${k}: ${num(v)}`).join(', ');
 }
 
-function profileBlock(m: ProfileMetrics, seconds: number): string[] {
+/** Histograms whose merged figure would mix behaviours by design (sleepy clients lag on purpose). */
+const PER_PROFILE_ROWS: HistogramName[] = ['lag', 'lifetime', 'eventGap'];
+
+/** Latency rows; in the totals of a mixed run, the rows above are shown per profile instead. */
+function latencyRows(m: ProfileMetrics, s?: RunSummary): string[][] {
+  return LATENCY_ROWS.flatMap(([key, label]) => {
+    if (s && PER_PROFILE_ROWS.includes(key)) {
+      const per = PROFILES.flatMap((p) => (s.profiles[p] && s.profiles[p]!.latency[key].count > 0 ? [[p, s.profiles[p]!.latency[key]] as const] : []));
+      if (per.length > 1) return per.map(([p, l]) => latencyRow(`${label}: ${p}`, l));
+    }
+    return m.latency[key].count > 0 ? [latencyRow(label, m.latency[key])] : [];
+  });
+}
+
+/** Evidence lines of a verdict in words, wrapped to `width` columns. */
+function evidenceLines(v: Verdict, indent: string, width = 110): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const r of evidenceRows(v.evidence)) {
+    const item = `${r.label}: ${r.value}`;
+    if (line !== '' && indent.length + line.length + 3 + item.length > width) {
+      lines.push(indent + line);
+      line = item;
+    } else line = line === '' ? item : `${line} · ${item}`;
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines;
+}
+
+function profileBlock(m: ProfileMetrics, seconds: number, mixed?: RunSummary): string[] {
   const c = m.counters;
   const lines = [
     `connections  attempted ${num(c.conn_attempted)}  opened ${num(c.conn_opened)}  failed ${num(c.conn_failed)}  closed ${num(c.conn_closed)}  open at end ${num(c.open_now)}  reconnects ${num(c.reconnects)}`,
     `messages     sent ${num(c.msgs_sent)}  received ${num(c.msgs_received)}  (${num(c.msgs_received / Math.max(seconds, 0.001), 0)} msgs/s received)  bytes sent ${bytes(c.bytes_sent)}  received ${bytes(c.bytes_received)}`,
     `latency (ms) from the intended send time; failed or timed-out requests included (${num(c.rtt_failed)} failed)`,
-    table([LATENCY_HEAD, ...LATENCY_ROWS.filter(([key]) => m.latency[key].count > 0).map(([key, label]) => latencyRow(label, m.latency[key]))]),
+    table([LATENCY_HEAD, ...latencyRows(m, mixed)]),
     `close codes  ${closeLine(m)}`,
     `statuses     ${countsLine(m.statuses)}`,
     `errors       ${countsLine(m.errors)}`,
@@ -76,8 +107,8 @@ export function formatSummary(s: RunSummary, summaryPath: string): string {
   out.push(`soakstorm ${s.soakstorm} run ${s.runId}: ${s.status} (${s.stopReason})`);
   out.push(`target ${s.target.url}  clients ${num(s.totals.clients)}  load ${seconds.toFixed(1)} s (whole run ${(s.durationMs / 1000).toFixed(1)} s)  workers ${s.generator.workers}`);
   out.push('');
-  out.push(...profileBlock(s.totals, seconds));
   const profiles = Object.entries(s.profiles);
+  out.push(...profileBlock(s.totals, seconds, profiles.length > 1 ? s : undefined));
   if (profiles.length > 1) {
     for (const [name, m] of profiles) {
       out.push('', `— profile ${name} (${num(m!.clients)} clients) —`);
@@ -112,7 +143,11 @@ export function formatSummary(s: RunSummary, summaryPath: string): string {
   }
   if (s.verdicts.length > 0) {
     out.push('verdicts:');
-    for (const v of s.verdicts) out.push(`  ${v.status.toUpperCase().padEnd(12)} ${v.id}: ${v.summary}`);
+    for (const v of s.verdicts) {
+      out.push(`  ${v.status.toUpperCase().padEnd(12)} ${v.id}: ${v.summary}`);
+      // The figures behind a failure, in words; the rest are in report.html.
+      if (v.status === 'fail') out.push(...evidenceLines(v, ' '.repeat(15)));
+    }
   }
   if (s.thresholds.length > 0) {
     out.push('thresholds:');

@@ -159,13 +159,13 @@ async function drain(clients: Client<unknown>[], drainMs: number): Promise<void>
     const nowMs = performance.now();
     let outstanding = false;
     for (const c of clients) {
-      c.expire(nowMs);
+      c.drain(nowMs, false);
       if (c.hasOutstanding()) outstanding = true;
     }
     return !outstanding;
   }, drainMs);
   const nowMs = performance.now();
-  for (const c of clients) c.failOutstanding(nowMs);
+  for (const c of clients) c.drain(nowMs, true);
 }
 
 async function waitUntil(done: () => boolean, maxMs: number): Promise<void> {

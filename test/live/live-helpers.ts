@@ -22,7 +22,7 @@ export function onlySummary(out: string): RunSummary {
 
 /** CLI arguments of a short, mixed run (echo round trips and server pushes) against `wsUrl`. */
 export function shortRunArgs(wsUrl: string, out: string): string[] {
-  return ['run', wsUrl, '-c', '16', '-d', '5s', '--ramp-up', '1s', '--mix', 'fast=50,slow=50', '--rate', '20', '--push-rate', '20', '-w', '2', '--no-progress', '--out', out];
+  return ['run', wsUrl, '-c', '16', '-d', '5s', '--ramp-up', '1s', '--mix', 'fast=50,slow=50', '--rate', '20', '--push-rate', '20', '--subscribe', '{"op":"subscribe","rate":20,"size":1024}', '-w', '2', '--no-progress', '--out', out];
 }
 
 /** The run completed: exit 0, or 97 when a busy shared core saturated the generator (not what these tests judge). */

@@ -3,6 +3,7 @@
 import { PROFILES } from '../../protocol.js';
 import type { ProfileMetrics, RunSummary, ThresholdResult, Verdict } from '../../metrics/result.js';
 import { html, type SafeHtml } from './escape.js';
+import { evidenceRows } from '../evidence.js';
 import { closeCount, errorTotal, fmtCount, fmtDuration, fmtMs, fmtPct, fmtRate } from './format.js';
 
 const STATUS_LABEL: Record<string, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE', 'no-data': 'NO DATA', warn: 'WARN' };
@@ -12,12 +13,6 @@ export function pill(status: string): SafeHtml {
   return html`<span class="pill ${status}">${STATUS_LABEL[status] ?? status}</span>`;
 }
 
-function evidenceValue(v: number | string | boolean | null): string {
-  // NaN evidence is written to JSON as null: show it as "not measured".
-  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '–';
-  return typeof v === 'number' ? (Number.isInteger(v) ? fmtCount(v) : String(Number(v.toPrecision(4)))) : String(v);
-}
-
 /** One card per verdict, failures first, with evidence and caveats. */
 export function verdictCards(verdicts: Verdict[]): SafeHtml {
   if (verdicts.length === 0) return html`<p class="muted">No verdicts were reached in this run.</p>`;
@@ -25,7 +20,7 @@ export function verdictCards(verdicts: Verdict[]): SafeHtml {
   const sorted = [...verdicts].sort((a, b) => order[a.status] - order[b.status]);
   return html`<div class="cards">${sorted.map((v) => html`<article class="card verdict ${v.status}" data-verdict="${v.id}">
 <h3>${pill(v.status)} ${v.id}</h3><p>${v.summary}</p>
-${Object.keys(v.evidence).length > 0 ? html`<table class="evidence">${Object.entries(v.evidence).map(([k, val]) => html`<tr><th>${k}</th><td>${evidenceValue(val)}</td></tr>`)}</table>` : ''}
+${Object.keys(v.evidence).length > 0 ? html`<table class="evidence">${evidenceRows(v.evidence).map((r) => html`<tr><th title="${r.key}">${r.label}</th><td>${r.value}</td></tr>`)}</table>` : ''}
 ${v.caveats && v.caveats.length > 0 ? html`<ul class="caveats">${v.caveats.map((c) => html`<li>${c}</li>`)}</ul>` : ''}
 </article>`)}</div>`;
 }
@@ -42,6 +37,20 @@ function rate(n: number, d: number): string {
   return d > 0 ? fmtPct(n / d) : '–';
 }
 
+/**
+ * Push lag p99 per profile when more than one profile received pushes: sleepy and slow clients
+ * lag by design, and one merged figure would blame the server for the clients' own sleep.
+ */
+function lagByProfile(summary: RunSummary): string {
+  const t = summary.totals.latency.lag;
+  if (t.count === 0) return 'no samples';
+  const per = PROFILES.flatMap((p) => {
+    const l = summary.profiles[p]?.latency.lag;
+    return l && l.count > 0 ? [`${p} ${fmtMs(l.p99Ms)}`] : [];
+  });
+  return per.length > 1 ? per.join(' · ') : `${fmtMs(t.p99Ms)}${per.length === 1 ? ` (${per[0]!.split(' ')[0]})` : ''}`;
+}
+
 /** Headline figures for the whole run. */
 export function keyFigures(summary: RunSummary): SafeHtml {
   const t = summary.totals;
@@ -56,7 +65,7 @@ export function keyFigures(summary: RunSummary): SafeHtml {
     ['RTT p50 / p90 / p99 / p99.9 / max', r.count > 0 ? [r.p50Ms, r.p90Ms, r.p99Ms, r.p999Ms, r.maxMs].map(fmtMs).join(' / ') : 'no samples'],
     ['RTT samples', fmtCount(r.count)],
     ['Connect p50 / p99', t.latency.connect.count > 0 ? `${fmtMs(t.latency.connect.p50Ms)} / ${fmtMs(t.latency.connect.p99Ms)}` : 'no samples'],
-    ['Push lag p99', t.latency.lag.count > 0 ? fmtMs(t.latency.lag.p99Ms) : 'no samples'],
+    ['Push lag p99', lagByProfile(summary)],
     ['Drops (sequence gaps)', `${fmtCount(c.seq_gaps)} (${rate(c.seq_gaps, c.push_received + c.seq_gaps)})`],
     ['Socket errors', fmtCount(errorTotal(t))],
     ['Abnormal closes (1006)', `${fmtCount(closeCount(t, '1006'))} (${rate(closeCount(t, '1006'), closeCount(t))} of closes)`],

@@ -4,17 +4,17 @@
 // What it sends and how it reads is its profile's business (profiles/), how bytes move its
 // transport's (transports/). Hot-path invariants: no per-message allocation, closures or logs;
 // counters by slot; time from performance.now().
-import { COUNTER, PROFILES } from '../../protocol.js';
+import { COUNTER } from '../../protocol.js';
 import type { Rng } from '../../scenarios/random.js';
-import type { EndInfo, Transport, TransportSink } from '../transports/transport.js';
-import { END } from '../transports/transport.js';
+import { END, type EndInfo, type Transport, type TransportSink } from '../transports/transport.js';
 import type { WorkerContext } from './context.js';
-import type { Profile } from './profile.js';
-import { accountHeartbeat, accountPush, endPushes, resetPushes, settleOwed, type PushState } from './pushes.js';
+import type { ClientCore, Profile } from './profile.js';
+import { accountPush, endPushes, resetPushes, settleOwed, type PushState } from './pushes.js';
 import { H } from './recorder.js';
-import { isDeterministic, reconnectDelayMs } from './reconnect.js';
+import { isDeterministic, reconnectDelayMs, repeatedFailureGivesUp } from './reconnect.js';
+import { readServerClose } from './close-reading.js';
 import { RequestBook } from './requests.js';
-import { HANDSHAKE_DONE, HANDSHAKE_REJECTED, type ClientScene } from './scenario-hooks.js';
+import type { ClientScene } from './scenario-hooks.js';
 import type { Schedulable } from './schedule.js';
 import type { SeqWindow } from './seq-window.js';
 
@@ -23,32 +23,6 @@ export const STATE = { IDLE: 0, CONNECTING: 1, OPEN: 2, CLOSING: 3, DONE: 4 } as
 
 /** A resumed reader that received nothing for this long has read everything that was waiting. */
 const QUIET_MS = 200;
-
-/** The client as a profile sees it. */
-export interface ClientCore extends PushState {
-  readonly id: number;
-  readonly rng: Rng;
-  readonly transport: Transport;
-  readonly state: number;
-  /** True from beginStop() until the end: a paused reader reading at full speed what waited. */
-  readonly settling: boolean;
-  /** This client's requests (RTT ring), made on first use: only senders pay for it. */
-  requests(): RequestBook;
-  /** An answer (echo) to one of our requests, if this client sends any. */
-  answer(data: Buffer, start: number, end: number, nowMs: number): void;
-  /** Sends the plan's subscribe message, if any, and starts owing pushes when its rate is known. */
-  subscribe(nowMs: number): void;
-  /** Our polite close (session end). */
-  closeOurs(code: number, reason: string): void;
-  /** Drops without a close frame and comes back at `reconnectAtMs` (Infinity = stays down). */
-  drop(reconnectAtMs: number, nowMs: number): void;
-  /** The policy's first reconnect delay (with the server's retry hint), -1 = never. */
-  firstReconnectDelayMs(): number;
-  /** After any close: no reconnect before this (a sleeping phone reconnects when it wakes; Infinity = never). */
-  notBeforeMs: number;
-  /** The client's scenario (open messages, handshake, replies, pushes), if the run has one. */
-  readonly scene: ClientScene | null;
-}
 
 /** A simulated client; one object per client for the whole run. `S` is its profile's state. */
 export class Client<S> implements ClientCore, TransportSink, Schedulable {
@@ -112,14 +86,10 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
     return this.transport.active && this.#requests !== null && this.#requests.outstanding;
   }
 
-  /** Drain: fails requests older than --timeout at their age, as the profile's due work would. */
-  expire(nowMs: number): void {
-    this.#requests?.expire(nowMs);
-  }
-
-  /** End of drain: what is still unanswered failed now, not later at the close. */
-  failOutstanding(nowMs: number): void {
-    this.#requests?.failAll(nowMs);
+  /** Drain: fails requests past --timeout at their age; when the drain ends (`giveUp`), all still unanswered. */
+  drain(nowMs: number, giveUp: boolean): void {
+    if (giveUp) this.#requests?.failAll(nowMs);
+    else this.#requests?.expire(nowMs);
   }
 
   isIdle(): boolean {
@@ -145,7 +115,7 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
   /** End of run: close politely what is open, abort what is still connecting. */
   stop(): void {
     if (this.state === STATE.OPEN) this.closeOurs(1000, 'soak done');
-    else if (this.state === STATE.CONNECTING) this.#end(true);
+    else if (this.state === STATE.CONNECTING) this.#dropNow();
   }
 
   /** End of run, after the grace period: drop whatever is left without ceremony. */
@@ -162,14 +132,7 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
       return;
     }
     if (this.state !== STATE.OPEN) return;
-    if (this.scene !== null && this.scene.handshaking) {
-      // Waiting for the scenario's handshake answer: only its deadline is due.
-      if (nowMs >= this.scene.deadlineMs) {
-        this.scene.handshakeTimedOut();
-        this.#handshakeFailed(nowMs);
-      } else this.ctx.scheduler.at(this, this.scene.deadlineMs);
-      return;
-    }
+    if (this.scene?.handshaking) return this.scene.handshakeDue(nowMs); // only its deadline is due
     if (nowMs >= this.sessionEndMs && !this.profile.holdsSession(this.ps)) {
       this.ctx.recorder.add(this.p, COUNTER.SESSIONS_ENDED, 1);
       this.reconnectAtMs = nowMs;
@@ -215,19 +178,19 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
     this.droppedAtMs = reconnectAtMs === Infinity ? Number.NaN : nowMs;
     this.reconnectAtMs = reconnectAtMs;
     this.attempt = 1;
-    this.#end(true);
+    this.#dropNow();
   }
 
   firstReconnectDelayMs(): number {
     return this.#delayMs(END.NETWORK, 0, 0);
   }
 
-  #end(abrupt: boolean): void {
+  #dropNow(): void {
     if (!this.transport.active || this.state === STATE.DONE) return;
     this.weClosed = true;
     this.state = STATE.CLOSING;
     this.ctx.scheduler.cancel(this);
-    if (abrupt) this.transport.drop();
+    this.transport.drop();
   }
 
   #schedule(next: number): void {
@@ -269,27 +232,14 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
     }
     if (this.transport.caps.subscribedByRequest) this.owedSinceMs = nowMs;
     // A scenario sends its open messages; with a handshake step the profile starts on the answer.
-    if (this.scene !== null && this.scene.opened(nowMs)) {
-      this.ctx.scheduler.at(this, this.scene.deadlineMs);
-      return;
-    }
+    if (this.scene?.opened(nowMs)) return this.ctx.scheduler.at(this, this.scene.deadlineMs);
     this.#schedule(this.profile.onOpen(this, this.ps, nowMs));
   }
 
-  /** A text message while the scenario's handshake step waits: start the profile, or fail the step. */
-  #handshakeAnswer(data: Buffer, start: number, end: number, nowMs: number): void {
-    const result = this.scene!.handshakeText(data, start, end);
-    if (result === HANDSHAKE_DONE) {
-      this.ctx.scheduler.cancel(this);
-      this.#schedule(this.profile.onOpen(this, this.ps, nowMs));
-    } else if (result === HANDSHAKE_REJECTED) this.#handshakeFailed(nowMs);
-  }
-
-  /** The handshake step failed (counted by the scene): close, and come back by the reconnect policy. */
-  #handshakeFailed(nowMs: number): void {
-    const delay = this.firstReconnectDelayMs();
-    this.reconnectAtMs = delay < 0 ? Infinity : nowMs + delay;
-    this.closeOurs(1000, 'soakstorm: handshake failed');
+  /** The scenario's handshake step passed: the profile starts now. */
+  startProfile(nowMs: number): void {
+    this.ctx.scheduler.cancel(this);
+    this.#schedule(this.profile.onOpen(this, this.ps, nowMs));
   }
 
   onTransportBytes(bytes: number, nowMs: number): void {
@@ -302,10 +252,7 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
 
   onTransportData(data: Buffer, start: number, end: number, isBinary: boolean, nowMs: number): void {
     this.ctx.recorder.add(this.p, COUNTER.MSGS_RECEIVED, 1);
-    if (this.scene !== null && this.scene.handshaking) {
-      if (!isBinary) this.#handshakeAnswer(data, start, end, nowMs);
-      return;
-    }
+    if (this.scene?.handshaking) return isBinary ? undefined : this.scene.handshakeText(data, start, end, nowMs);
     if (this.settling && !isBinary) accountPush(this, data, start, end, nowMs);
     else this.profile.onData(this, this.ps, data, start, end, isBinary, nowMs);
   }
@@ -338,7 +285,7 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
     if (this.notBeforeMs === Infinity) return this.#giveUp(); // a vanished phone never comes back
     if (end.opened) this.droppedAtMs = nowMs;
     else if (Number.isNaN(this.droppedAtMs)) this.droppedAtMs = this.attemptStartMs;
-    if (isDeterministic(end.kind, end.code) && this.#repeatedFailureGivesUp(end, nowMs)) return this.#giveUp();
+    if (isDeterministic(end.kind, end.code) && repeatedFailureGivesUp(this, end, nowMs)) return this.#giveUp();
     const delay = this.#delayMs(end.kind, end.code, this.attempt);
     if (delay < 0) return this.#giveUp();
     this.attempt++;
@@ -348,39 +295,14 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
   /** An open connection ended: count it, settle requests and pushes, read the close. */
   #closed(end: EndInfo, nowMs: number): void {
     const r = this.ctx.recorder;
-    const p = this.p;
-    r.add(p, COUNTER.CONN_CLOSED, 1);
-    r.add(p, COUNTER.OPEN_NOW, -1);
+    r.add(this.p, COUNTER.CONN_CLOSED, 1);
+    r.add(this.p, COUNTER.OPEN_NOW, -1);
     this.#requests?.failAll(nowMs);
     endPushes(this, nowMs);
     const theirs = !this.weClosed && !end.protocolError;
     const reading = !this.settling && this.profile.isReading(this, this.ps);
     const momentKnown = this.profile.onClose(this, this.ps, nowMs, !theirs);
-    if (!theirs) return;
-    // A paused reader learns of a server close only when it drains at the end: the true age is unknown.
-    if (!this.settling && momentKnown) r.record(H.lifetime, p, (nowMs - this.openedAtMs) * 1000);
-    if (!reading) {
-      r.add(p, COUNTER.SILENCE_UNKNOWN, 1);
-      return;
-    }
-    r.record(H.silence, p, (nowMs - this.lastRecvMs) * 1000);
-    r.add(p, this.lastPingMs > this.lastDataMs ? COUNTER.CUT_AFTER_PING : COUNTER.CUT_NO_PING, 1);
-  }
-
-  /**
-   * Counts one deterministic failure; on the --reconnect-max-tries-th identical one in a row records
-   * the give-up (counter + a 'reconnect-giveup' event "<what> xN") and returns true.
-   */
-  #repeatedFailureGivesUp(end: EndInfo, nowMs: number): boolean {
-    const key = end.kind * 100000 + end.code;
-    this.failStreak = key === this.failKey ? this.failStreak + 1 : 1;
-    this.failKey = key;
-    if (this.failStreak < this.ctx.plan.profile.reconnectMaxTries) return false;
-    const what = end.what !== '' ? end.what : end.kind === END.HANDSHAKE_STATUS ? `handshake status ${end.code}` : `close code ${end.code}`;
-    const r = this.ctx.recorder;
-    r.add(this.p, COUNTER.RECONNECT_GIVEUPS, 1);
-    r.event({ atMs: this.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: PROFILES[this.p]!, detail: `${what} x${this.failStreak}` });
-    return true;
+    if (theirs) readServerClose(this, nowMs, reading, momentKnown && !this.settling);
   }
 
   #giveUp(): void {

@@ -2,9 +2,10 @@
 // 1000 no reconnect; 1001 polite delay; 1006/1011/1013 backoff; 1008, 4xxx, 401/403, a wrong SSE
 // content-type are deterministic failures: stop after N identical ones and record a
 // reconnect-loop finding instead of hammering.
-import type { ProfileOptions } from '../../protocol.js';
+import { COUNTER, PROFILES, type ProfileOptions } from '../../protocol.js';
 import type { Rng } from '../../scenarios/random.js';
-import { END } from '../transports/transport.js';
+import { END, type EndInfo } from '../transports/transport.js';
+import type { WorkerContext } from './context.js';
 
 /** Delay before a polite reconnect after 1001 (going away): the server asked for room. */
 const GOING_AWAY_DELAY_MS = 5000;
@@ -45,4 +46,29 @@ export function backoffMs(attempt: number, opts: ProfileOptions, baseMs: number,
     case 'none':
       return -1;
   }
+}
+
+/** A client that counts repeated identical failures. */
+export interface FailureTracker {
+  failStreak: number;
+  /** Which failure the streak is of (kind * 100000 + code); -1 for none. */
+  failKey: number;
+  readonly p: number;
+  readonly ctx: WorkerContext;
+}
+
+/**
+ * Counts one deterministic failure; on the --reconnect-max-tries-th identical one in a row records
+ * the give-up (counter + a 'reconnect-giveup' event "<what> xN") and returns true.
+ */
+export function repeatedFailureGivesUp(c: FailureTracker, end: EndInfo, nowMs: number): boolean {
+  const key = end.kind * 100000 + end.code;
+  c.failStreak = key === c.failKey ? c.failStreak + 1 : 1;
+  c.failKey = key;
+  if (c.failStreak < c.ctx.plan.profile.reconnectMaxTries) return false;
+  const what = end.what !== '' ? end.what : end.kind === END.HANDSHAKE_STATUS ? `handshake status ${end.code}` : `close code ${end.code}`;
+  const r = c.ctx.recorder;
+  r.add(c.p, COUNTER.RECONNECT_GIVEUPS, 1);
+  r.event({ atMs: c.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: PROFILES[c.p]!, detail: `${what} x${c.failStreak}` });
+  return true;
 }

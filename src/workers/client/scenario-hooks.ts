@@ -6,7 +6,8 @@
 // functions; per-topic seq windows are made on a topic's first seq, never per message.
 import { COUNTER, ERROR_CODES, errorIndex, type TopicTally } from '../../protocol.js';
 import type { Incoming, Outgoing, ScenarioClient } from '../../scenarios/define.js';
-import type { ClientCore } from './client.js';
+import type { ClientCore } from './profile.js';
+import type { Schedulable } from './schedule.js';
 import { accountHeartbeat, type PushHook } from './pushes.js';
 import { H } from './recorder.js';
 import type { RequestBook } from './requests.js';
@@ -19,10 +20,12 @@ export { ScenarioRuntime } from './scenario-runtime.js';
 /** Error samples kept per client: the first few say what broke, the rest only count. */
 const SAMPLES_PER_CLIENT = 3;
 const HANDSHAKE_SLOT = ERROR_CODES.indexOf('SCENARIO_HANDSHAKE');
-/** handshakeText() results. */
-export const HANDSHAKE_WAIT = 0;
-export const HANDSHAKE_DONE = 1;
-export const HANDSHAKE_REJECTED = 2;
+
+/** The client core as its scene drives it: the profile starts, or the step fails and it comes back later. */
+export interface SceneClient extends ClientCore, Schedulable {
+  reconnectAtMs: number;
+  startProfile(nowMs: number): void;
+}
 
 /** One client's scenario state: its data row, handshake, per-topic seq windows, reply send times. */
 export class ClientScene implements PushHook {
@@ -36,7 +39,7 @@ export class ClientScene implements PushHook {
 
   constructor(
     readonly rt: ScenarioRuntime,
-    readonly c: ClientCore,
+    readonly c: SceneClient,
     readonly client: ScenarioClient,
   ) {}
 
@@ -59,37 +62,39 @@ export class ClientScene implements PushHook {
     return true;
   }
 
-  /** A text message during the handshake step: HANDSHAKE_WAIT, _DONE or _REJECTED. */
-  handshakeText(data: Buffer, start: number, end: number): number {
+  /** A text message during the handshake step: the profile starts, the step fails, or it keeps waiting. */
+  handshakeText(data: Buffer, start: number, end: number, nowMs: number): void {
     const hs = this.rt.loaded.scenario.handshake!;
     const msg = this.#decode(data, start, end);
     try {
-      if (hs.reject?.(msg, this.client) === true) return this.#handshakeFailed('rejected: ' + data.toString('utf8', start, Math.min(end, start + 120)));
-      if (hs.expect(msg, this.client) === true) {
-        this.handshaking = false;
-        this.deadlineMs = Infinity;
-        return HANDSHAKE_DONE;
-      }
+      if (hs.reject?.(msg, this.client) === true) return this.#handshakeFailed(nowMs, 'rejected: ' + data.toString('utf8', start, Math.min(end, start + 120)));
+      if (hs.expect(msg, this.client) !== true) return;
     } catch (err) {
-      this.#fail('handshake', err);
+      return this.#fail('handshake', err);
     }
-    return HANDSHAKE_WAIT;
-  }
-
-  /** The handshake deadline passed without the expected answer. */
-  handshakeTimedOut(): void {
-    this.#handshakeFailed(`no expected answer within ${this.rt.loaded.handshakeTimeoutMs} ms`);
-  }
-
-  #handshakeFailed(why: string): number {
-    const { recorder } = this.c.ctx;
-    const p = this.c.p;
     this.handshaking = false;
     this.deadlineMs = Infinity;
-    recorder.add(p, COUNTER.SCENARIO_HANDSHAKE_FAILED, 1);
-    recorder.bump(errorIndex(p, HANDSHAKE_SLOT));
-    recorder.sample('error', p, `SCENARIO_HANDSHAKE: ${why}`);
-    return HANDSHAKE_REJECTED;
+    this.c.startProfile(nowMs);
+  }
+
+  /** Due while the handshake step waits: fails it at its deadline, else waits on. */
+  handshakeDue(nowMs: number): void {
+    if (nowMs >= this.deadlineMs) this.#handshakeFailed(nowMs, `no expected answer within ${this.rt.loaded.handshakeTimeoutMs} ms`);
+    else this.c.ctx.scheduler.at(this.c, this.deadlineMs);
+  }
+
+  /** Counts the failed step (SCENARIO_HANDSHAKE), closes, and comes back after the reconnect policy's first delay. */
+  #handshakeFailed(nowMs: number, why: string): void {
+    const c = this.c;
+    const { recorder } = c.ctx;
+    this.handshaking = false;
+    this.deadlineMs = Infinity;
+    recorder.add(c.p, COUNTER.SCENARIO_HANDSHAKE_FAILED, 1);
+    recorder.bump(errorIndex(c.p, HANDSHAKE_SLOT));
+    recorder.sample('error', c.p, `SCENARIO_HANDSHAKE: ${why}`);
+    const delay = c.firstReconnectDelayMs();
+    c.reconnectAtMs = delay < 0 ? Infinity : nowMs + delay;
+    c.closeOurs(1000, 'soakstorm: handshake failed');
   }
 
   /** Sends one Outgoing value as text (where the transport can send). */

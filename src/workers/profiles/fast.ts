@@ -2,7 +2,7 @@
 // or ping frames, from the intended send time (coordinated omission stays visible). On a
 // transport that cannot send (SSE, NDJSON) it is a full-speed reader: the documented fallback.
 // Hot-path invariants: no per-message allocation, no closures, no logging, counters by slot.
-import type { ClientCore } from '../client/client.js';
+import type { ClientCore } from '../client/profile.js';
 import type { Profile } from '../client/profile.js';
 import type { RequestBook } from '../client/requests.js';
 import { READER } from './reader.js';

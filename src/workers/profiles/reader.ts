@@ -1,7 +1,7 @@
 // What every profile does unless it says otherwise: reads everything, answers pings
 // automatically, times answers to its own requests, accounts pushes and heartbeats, and lets
 // --session-length end its sessions. Profiles spread this and override what differs.
-import type { ClientCore } from '../client/client.js';
+import type { ClientCore } from '../client/profile.js';
 import type { Profile } from '../client/profile.js';
 import { accountHeartbeat, accountPush } from '../client/pushes.js';
 

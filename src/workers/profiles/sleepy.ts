@@ -7,7 +7,7 @@
 // Sleep and vanish win over churn: --session-length never ends a sleeping or vanished session.
 // Hot-path invariants: no per-message allocation, no closures, no logging, counters by slot.
 import { COUNTER } from '../../protocol.js';
-import type { ClientCore } from '../client/client.js';
+import type { ClientCore } from '../client/profile.js';
 import type { Profile } from '../client/profile.js';
 import { accountHeartbeat, accountPush, forgetPushes } from '../client/pushes.js';
 import { H } from '../client/recorder.js';

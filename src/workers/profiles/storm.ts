@@ -4,7 +4,7 @@
 // storm times derive from the run's shared t=0. Hot-path invariants: no per-message allocation,
 // no closures, no logging, counters by slot.
 import { COUNTER, type ProfileOptions } from '../../protocol.js';
-import type { ClientCore } from '../client/client.js';
+import type { ClientCore } from '../client/profile.js';
 import type { Profile } from '../client/profile.js';
 import { fastProfile, sendAndExpire, startSending, type FastState } from './fast.js';
 
