@@ -84,6 +84,21 @@ test('chat server refuses clients without a token (401) and closes a malformed j
   }
 });
 
+test('a handshake step refused every time is retried by policy and given up after --reconnect-max-tries', async () => {
+  const server = await startChatServer({ heartbeatMs: 0 });
+  try {
+    const { summary } = await soak(server.url, `${FIXTURES}chat-refused-join.ts`, ['--clients', '2', '--duration', '3s', '--ramp-up', '0s']);
+    const c = counters(summary);
+    assert.equal(c['scenario_handshake_failed'], 6, '3 tries per client');
+    assert.equal(c['reconnect_giveups'], 2);
+    assert.equal(server.stats.joined, 6);
+    assert.equal(summary.totals.errors['SCENARIO_HANDSHAKE'], 6);
+    assert.ok(summary.events.some((e) => e.kind === 'reconnect-giveup' && e.detail === 'scenario handshake failed x3'));
+  } finally {
+    await server.close();
+  }
+});
+
 test('a scenario function that throws is counted with samples and never crashes a worker', async () => {
   const server = await startChatServer({ heartbeatMs: 0 });
   try {

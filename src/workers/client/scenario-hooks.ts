@@ -4,7 +4,7 @@
 // samples per client, and the client carries on: a scenario bug never crashes a worker.
 // Hot-path cost: one decode (JSON.parse) per incoming text message, then only the scenario's
 // functions; per-topic seq windows are made on a topic's first seq, never per message.
-import { COUNTER, ERROR_CODES, errorIndex, type TopicTally } from '../../protocol.js';
+import { COUNTER, ERROR_CODES, PROFILES, errorIndex, type TopicTally } from '../../protocol.js';
 import type { Incoming, Outgoing, ScenarioClient } from '../../scenarios/define.js';
 import type { ClientCore } from './profile.js';
 import type { Schedulable } from './schedule.js';
@@ -31,6 +31,8 @@ export interface SceneClient extends ClientCore, Schedulable {
 export class ClientScene implements PushHook {
   handshaking = false;
   deadlineMs = Infinity;
+  /** Handshake steps failed in a row; at --reconnect-max-tries the client gives up (reconnect-loop evidence). */
+  #failStreak = 0;
   #samples = 0;
   /** Per topic of this client: its seq window (this connection) and the worker's tally. */
   #topics: Map<unknown, { w: SeqWindow; t: TopicTally }> | null = null;
@@ -74,6 +76,7 @@ export class ClientScene implements PushHook {
     }
     this.handshaking = false;
     this.deadlineMs = Infinity;
+    this.#failStreak = 0;
     this.c.startProfile(nowMs);
   }
 
@@ -94,6 +97,12 @@ export class ClientScene implements PushHook {
     recorder.sample('error', c.p, `SCENARIO_HANDSHAKE: ${why}`);
     const delay = c.firstReconnectDelayMs();
     c.reconnectAtMs = delay < 0 ? Infinity : nowMs + delay;
+    // The same refusal every time is deterministic: give up like any repeated 401 or 1008 would.
+    if (++this.#failStreak >= c.ctx.plan.profile.reconnectMaxTries && delay >= 0) {
+      c.reconnectAtMs = Infinity;
+      recorder.add(c.p, COUNTER.RECONNECT_GIVEUPS, 1);
+      recorder.event({ atMs: c.ctx.toEpochMs(nowMs), kind: 'reconnect-giveup', profile: PROFILES[c.p]!, detail: `scenario handshake failed x${this.#failStreak}` });
+    }
     c.closeOurs(1000, 'soakstorm: handshake failed');
   }
 
