@@ -68,6 +68,11 @@ export interface WorkerPlan {
   workerCount: number;
   /** Total simulated clients in the run; this worker owns ids where id % workerCount === workerIndex. */
   clientCount: number;
+  /**
+   * Clients (lowest ids) started at t=0 over rampUpMs; the rest wait for a `set-clients` message
+   * (capacity staircase). Absent: all of clientCount.
+   */
+  startClients?: number;
   /** Percent per profile, in PROFILES order, summing to 100. */
   mix: number[];
   seed: number;
@@ -294,7 +299,17 @@ export interface StartMessage {
   type: 'start';
   startAtEpochMs: number;
 }
-export type CoordinatorMessage = StartMessage | StopMessage;
+/**
+ * Capacity staircase: start clients with ids up to `clients` (exclusive, capped at the plan's
+ * clientCount) spread over `rampMs` from receipt; clients already started keep their connections.
+ * Never lowers the population.
+ */
+export interface SetClientsMessage {
+  type: 'set-clients';
+  clients: number;
+  rampMs: Millis;
+}
+export type CoordinatorMessage = StartMessage | StopMessage | SetClientsMessage;
 
 // ---- worker -> coordinator ----
 

@@ -4,6 +4,9 @@ import { Option, type Command } from 'commander';
 import { SoakstormError } from '../errors.js';
 import { compareRuns, parseTolerance, renderComparison, COMPARE_KEYS, type CompareKey, type Tolerance } from '../metrics/compare.js';
 import { loadSummary, readResultVersion } from '../reporters/write-reports.js';
+import { loadCapacity } from '../reporters/capacity/write.js';
+import { CAPACITY_TOLERANCE, compareCapacity } from '../metrics/capacity/compare.js';
+import { parsePercent } from './parse-values.js';
 import { EXIT } from './exit-codes.js';
 import { failWith } from './report-command.js';
 
@@ -23,6 +26,15 @@ async function checkSameSchema(baseDir: string, currentDir: string): Promise<voi
   }
 }
 
+/** "capacity.limit=15%" → 0.15. */
+function parseCapacityTolerance(spec: string): number {
+  try {
+    return parsePercent(spec.slice('capacity.limit='.length)) / 100;
+  } catch (err) {
+    throw new SoakstormError('ERR_BAD_OPTION', `--tolerance capacity.limit ${(err as Error).message}. Use e.g. capacity.limit=15%.`, EXIT.USAGE);
+  }
+}
+
 /** Adds `soakstorm compare <baseline-dir> <current-dir> [--tolerance key=value ...]`. */
 export function registerCompareCommand(program: Command): void {
   program
@@ -30,25 +42,34 @@ export function registerCompareCommand(program: Command): void {
     .description('compare a run against a baseline run and judge regressions (exit 99 on regression)')
     .argument('<baseline-dir>', 'results directory of the baseline (e.g. the last good nightly run)')
     .argument('<current-dir>', 'results directory of the run to judge')
-    .option('--tolerance <key=value>', `allowed worsening, repeatable: ${COMPARE_KEYS.join(', ')} or all; e.g. rtt.p99=10% or rtt.p99=10%,5ms`, collect, [])
+    .option('--tolerance <key=value>', `allowed worsening, repeatable: ${COMPARE_KEYS.join(', ')}, capacity.limit or all; e.g. rtt.p99=10% or rtt.p99=10%,5ms`, collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
     .addHelpText('after', `
 Defaults: latencies 10% (at least 1 ms; connect.p95 20%, 2 ms), rates 10% (at least 0.1pp),
 msgs.rate 10% (at least 1/s), server.memory.slope 10% (at least 256 KB/min). A verdict that
-newly fails is a regression. Exit codes: 0 no regression, 99 regression, 2 bad input.
+newly fails is a regression. Two capacity runs (capacity.json in both): the SLO limit dropping
+more than capacity.limit (default 10%) is a regression. Exit codes: 0 no regression, 99 regression, 2 bad input.
 
 Example:
   soakstorm compare results/last-good results/tonight --tolerance rtt.p99=15% --tolerance closes.1006=0.5pp`)
     .action(async (baseDir: string, currentDir: string, flags: CompareFlags) => {
       try {
         const tolerances: Partial<Record<CompareKey, Tolerance>> = {};
-        for (const spec of flags.tolerance) parseTolerance(spec, tolerances);
+        let capacityTolerance = CAPACITY_TOLERANCE;
+        for (const spec of flags.tolerance) {
+          if (spec.startsWith('capacity.limit=')) capacityTolerance = parseCapacityTolerance(spec);
+          else parseTolerance(spec, tolerances);
+        }
         await checkSameSchema(baseDir, currentDir);
         const [baseline, current] = await Promise.all([loadSummary(baseDir), loadSummary(currentDir)]);
         const result = compareRuns(baseline, current, tolerances);
         const title = `soakstorm compare: baseline ${baseDir} (${baseline.runId}) vs current ${currentDir} (${current.runId})`;
         process.stdout.write(renderComparison(result, title, flags.format));
-        process.exitCode = result.regressed ? EXIT.THRESHOLDS : EXIT.OK;
+        // Two capacity runs: the limit's move is judged too (capacity.json beside summary.json).
+        const [capA, capB] = await Promise.all([loadCapacity(baseDir), loadCapacity(currentDir)]);
+        const capacity = capA && capB ? compareCapacity(capA, capB, capacityTolerance) : null;
+        if (capacity) process.stdout.write(`${flags.format === 'markdown' ? `**${capacity.line}**` : capacity.line}\n`);
+        process.exitCode = result.regressed || capacity?.regressed ? EXIT.THRESHOLDS : EXIT.OK;
       } catch (err) {
         failWith(err);
       }

@@ -12,6 +12,7 @@ import { registerLabCommand } from './lab-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCompareCommand } from './compare-command.js';
 import { registerScenarioCommands } from './scenarios-command.js';
+import { registerCapacityCommand } from './capacity-command.js';
 
 const debug = process.argv.includes('--debug');
 
@@ -29,6 +30,7 @@ function buildProgram(): Command {
   registerReportCommand(program);
   registerCompareCommand(program);
   registerScenarioCommands(program);
+  registerCapacityCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({
     outputError: (text, write) => write(`soakstorm: ${text.replace(/^error: /, '').trim()}. Run "soakstorm ${cmd.name()} --help" for the options.\n`),
   });

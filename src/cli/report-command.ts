@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { SoakstormError } from '../errors.js';
 import { loadResults, writeReports } from '../reporters/write-reports.js';
+import { loadCapacity, writeCapacityReports } from '../reporters/capacity/write.js';
 import { EXIT } from './exit-codes.js';
 
 /** Prints a user error as soakstorm lines and sets its exit code; anything else is rethrown (a bug). */
@@ -23,6 +24,9 @@ export function registerReportCommand(program: Command): void {
       try {
         const { summary, timeline } = await loadResults(dir);
         const written = await writeReports(dir, summary, timeline);
+        // A capacity run also gets capacity.html and capacity.md back from its capacity.json.
+        const capacity = await loadCapacity(dir);
+        if (capacity) written.push(...(await writeCapacityReports(dir, capacity)));
         for (const path of written) process.stdout.write(`wrote ${path}\n`);
         process.exitCode = EXIT.OK;
       } catch (err) {

@@ -87,7 +87,7 @@ export async function runCommand(url: string | undefined, flags: RawOptions): Pr
 }
 
 /** --prometheus / --otlp: live metrics of this run, or null when neither is asked for. */
-function startLiveMetrics(options: RunOptions, live: LiveOptions): Promise<LiveMetrics> | null {
+export function startLiveMetrics(options: RunOptions, live: LiveOptions): Promise<LiveMetrics> | null {
   if (!live.prometheus && !live.otlpUrl) return null;
   return LiveMetrics.start({
     identity: { runId: options.runId, shard: SINGLE_SHARD, version: SOAKSTORM_VERSION, profiles: PROFILES.filter((_, p) => options.mix[p]! > 0) },

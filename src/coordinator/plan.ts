@@ -10,6 +10,8 @@ export interface RunOptions {
   url: string;
   driver: DriverName;
   clients: number;
+  /** Capacity staircase: clients started at t=0; the rest wait for setClients (absent: all). */
+  startClients?: number;
   durationMs: number;
   rampUpMs: number;
   workers: number;
@@ -64,6 +66,7 @@ export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): W
     workerIndex,
     workerCount,
     clientCount: options.clients,
+    ...(options.startClients !== undefined ? { startClients: options.startClients } : {}),
     mix: options.mix,
     seed: options.seed,
     url: options.url,

@@ -32,11 +32,19 @@ function sleep(ms: number): Promise<void> {
 
 /** Observers of a running soak (progress display, threshold checks). */
 export interface RunHooks {
-  onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number }): void;
+  onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number; control: RunControl }): void;
   /** Every merged tick, with the run's cumulative counters and histograms so far (live exporters). */
   onTick?(point: TimelinePoint, cumulative: Float64Array, grid: HistogramGrid): void;
   /** The final counters and histograms, exactly those the summary is built from (rescued counts included). */
   onEnd?(cumulative: Float64Array, grid: HistogramGrid): void;
+}
+
+/** What a driver of a running soak (the capacity staircase) may do and read while it runs. */
+export interface RunControl {
+  /** Raises the population to `clients`, the new ones spread over `rampMs`. */
+  setClients(clients: number, rampMs: number): void;
+  /** The live merged state: cumulative counters and histograms. */
+  readonly merged: TickMerger;
 }
 
 /** What a finished (or stopped) run leaves: the summary, the timeline and where they are. */
@@ -136,7 +144,13 @@ export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper
     }
   };
 
-  hooks.onStart?.({ runId: options.runId, dir: folder.dir, workers: plans.length, startAtEpochMs });
+  const control: RunControl = {
+    setClients: (clients, rampMs) => {
+      for (const w of running) w.port.postMessage({ type: 'set-clients', clients, rampMs } satisfies CoordinatorMessage);
+    },
+    merged: ticks,
+  };
+  hooks.onStart?.({ runId: options.runId, dir: folder.dir, workers: plans.length, startAtEpochMs, control });
 
   const staleTimer = setInterval(() => ticks.flushStale(Date.now(), TICK_WAIT_MS), 500);
   const durationTimer = setTimeout(

@@ -95,6 +95,7 @@ export const LAB_KNOBS: readonly LabKnob[] = [
   { key: 'burstMs', flag: '--burst', arg: 'duration', help: 'streams hold events and flush them together every this long, like a buffering proxy (0 = off)', parse: parseDurationMs, show: showMs },
   { key: 'pushRate', flag: '--push-rate', arg: 'msgs/s', help: 'push rate of streams whose URL has no rate=', parse: parseNumber, show: showPlain },
   { key: 'pushBytes', flag: '--push-size', arg: 'bytes', help: 'push message size of streams whose URL has no size=', parse: parseBytes, show: showBytes },
+  { key: 'cpuMicrosPerConnection', flag: '--cpu-per-connection', arg: 'µs', help: 'CPU spent per echoed message for each open connection, e.g. 0.5 (latency rises with load: a capacity knee; 0 = off)', parse: parseNumber, show: showPlain },
   { key: 'sseRetryMs', flag: '--sse-retry', arg: 'duration', help: 'SSE "retry:" hint sent at stream start (0 = none)', parse: parseDurationMs, show: showMs },
 ];
 

@@ -64,6 +64,8 @@ export interface LabOptions {
   sseRetryMs: number;
   /** Period of the one timer that drives every push stream. */
   tickMs: number;
+  /** µs of CPU each echoed message costs per open connection (0 = off): latency that rises with load. */
+  cpuMicrosPerConnection: number;
 }
 
 /** The healthy lab: echo, pushes, a 10 s heartbeat, and pushes shed past 1 MiB of backlog. */
@@ -93,6 +95,7 @@ export const DEFAULT_LAB_OPTIONS: Readonly<LabOptions> = Object.freeze({
   pushBytes: 128,
   sseRetryMs: 1000,
   tickMs: 10,
+  cpuMicrosPerConnection: 0,
 });
 
 /** A named fault: a one-line summary and the options it sets. */

@@ -83,6 +83,9 @@ export function resolveLabOptions(partial: Partial<LabOptions> = {}): LabOptions
   }
   wholeNumber('--push-size', o.pushBytes, MAX_PUSH_BYTES);
   wholeNumber('--sse-retry', o.sseRetryMs);
+  if (!Number.isFinite(o.cpuMicrosPerConnection) || o.cpuMicrosPerConnection < 0 || o.cpuMicrosPerConnection > 1000) {
+    fail('--cpu-per-connection', 'µs from 0 to 1000', o.cpuMicrosPerConnection, 'Pass --cpu-per-connection 0.5');
+  }
   if (!Number.isInteger(o.tickMs) || o.tickMs < 1 || o.tickMs > 1000) {
     fail('tickMs', 'a whole number of ms from 1 to 1000', o.tickMs, 'Leave it at 10');
   }

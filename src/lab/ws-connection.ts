@@ -6,6 +6,7 @@ import { registerConnection, unregisterConnection, connectionTimer, type LabConn
 import type { Subscription } from './push.js';
 import { admitMessage } from './gate.js';
 import { armWsHeartbeat } from './faults/heartbeat.js';
+import { burnCpuForMessage } from './faults/cpu-load.js';
 import { bump } from './stats.js';
 import { checkPushRequest } from './validate.js';
 
@@ -99,6 +100,7 @@ function onMessage(ctx: LabContext, conn: WsConnection, data: Buffer, isBinary: 
     return;
   }
   if (!admitMessage(ctx, conn)) return;
+  burnCpuForMessage(ctx);
   conn.ws.send(data, isBinary ? AS_BINARY : AS_TEXT);
   ctx.stats.messagesEchoed++;
 }

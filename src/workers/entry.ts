@@ -2,7 +2,7 @@
 // stream one interval snapshot per second over the transferred port, return WorkerFinal.
 // Never writes files or prints. Loaded by coordinator/pool.ts.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, StopMessage, WorkerFinal, WorkerTask } from '../protocol.js';
+import type { CoordinatorMessage, FatalMessage, IntervalMessage, ReadyMessage, SetClientsMessage, StopMessage, WorkerFinal, WorkerTask } from '../protocol.js';
 import { Recorder } from './client/recorder.js';
 import { Scheduler } from './client/schedule.js';
 import { HEADER_BYTES, type WorkerContext } from './client/context.js';
@@ -43,12 +43,16 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   const { plan, port } = task;
   let onStart: (atMs: number) => void = () => {};
   let onStop: (msg: StopMessage) => void = () => {};
+  let onSetClients: (msg: SetClientsMessage) => void = () => {};
   const started = new Promise<number>((resolve) => (onStart = resolve));
   const stopped = new Promise<StopMessage>((resolve) => (onStop = resolve));
   port.on('message', (msg: CoordinatorMessage) => {
     switch (msg.type) {
       case 'start':
         onStart(msg.startAtEpochMs);
+        break;
+      case 'set-clients':
+        onSetClients(msg);
         break;
       case 'stop':
         onStop(msg);
@@ -85,17 +89,27 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   };
   const transports = new TransportFactory(plan, recorder, scenario?.shape);
   const clients: Client<unknown>[] = [];
-  for (let id = plan.workerIndex; id < plan.clientCount; id += plan.workerCount) {
-    const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
-    const profile = PROFILE_TABLE[p];
-    if (profile === undefined) throw new Error(`profile index ${p} has no behaviour`);
-    const sc = scenario?.clientFor(id, p) ?? null;
-    const headers = sc === null ? null : scenario!.headersFor(sc, plan.headers, recorder, p);
-    const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => transports.create(id, p, sink, headers));
-    if (sc !== null) client.scene = new ClientScene(scenario!, client, sc);
-    clients.push(client);
-    scheduler.at(client, startPerfMs + (plan.rampUpMs * id) / Math.max(1, plan.clientCount));
-  }
+  // Starts this worker's ids in [from, to), spread evenly over rampMs from atPerfMs.
+  let startedUpTo = 0;
+  const startClients = (to: number, atPerfMs: number, rampMs: number): void => {
+    const from = startedUpTo;
+    startedUpTo = Math.max(from, Math.min(to, plan.clientCount));
+    for (let id = from + ((plan.workerIndex - (from % plan.workerCount) + plan.workerCount) % plan.workerCount); id < startedUpTo; id += plan.workerCount) {
+      const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
+      const profile = PROFILE_TABLE[p];
+      if (profile === undefined) throw new Error(`profile index ${p} has no behaviour`);
+      const sc = scenario?.clientFor(id, p) ?? null;
+      const headers = sc === null ? null : scenario!.headersFor(sc, plan.headers, recorder, p);
+      const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => transports.create(id, p, sink, headers));
+      if (sc !== null) client.scene = new ClientScene(scenario!, client, sc);
+      clients.push(client);
+      scheduler.at(client, atPerfMs + (rampMs * (id - from)) / Math.max(1, startedUpTo - from));
+    }
+  };
+  startClients(plan.startClients ?? plan.clientCount, startPerfMs, plan.rampUpMs);
+  onSetClients = (msg) => {
+    if (!ctx.stopping) startClients(msg.clients, performance.now(), msg.rampMs);
+  };
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();

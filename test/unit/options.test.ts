@@ -72,3 +72,12 @@ test('more clients than the open-file limit allows is refused with the command t
     message: `--clients ${clients} needs about ${clients + 200} open files, but this process may open ${limit} (ulimit -n). Raise it with "ulimit -n ${clients + 200}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
   });
 });
+
+test('a profile that needs what the transport cannot do is refused before the run; the subscribe goes only where asked', () => {
+  assert.throws(() => resolveRunOptions('sse+http://127.0.0.1:9/events', { mix: 'idle=100', idleSendEvery: '5s' }, {}, 'id'), (err: SoakstormError) => err.exitCode === 2 && /--idle-send-every needs a transport that can send, but SSE only reads/.test(err.message));
+  const ws = resolveRunOptions(URL, { mix: 'idle=100', idleSendEvery: '5s' }, {}, 'id').options;
+  assert.equal(ws.profile.idleSendEveryMs, 5000);
+  assert.equal(ws.subscribeMessage, null, 'a foreign server gets no subscribe');
+  assert.equal(resolveRunOptions(URL, { subscribe: '{"op":"join"}' }, {}, 'id').options.subscribeMessage, '{"op":"join"}');
+  assert.equal(resolveRunOptions(undefined, {}, {}, 'id').options.subscribeMessage, '{"op":"subscribe","rate":20,"size":1024}', 'the built-in lab gets its own subscribe');
+});

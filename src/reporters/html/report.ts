@@ -7,9 +7,9 @@ import { fmtDuration, runOutcome } from './format.js';
 import { eventList, keyFigures, pill, profileTable, samplesTable, settingsTable, thresholdTable, verdictCards } from './sections.js';
 
 // Nothing may load: no script, no remote style, font or image, even if escaping ever failed.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-const CSS = `
+export const CSS = `
 :root{--fg:#1d2330;--muted:#667085;--line:#d9dde5;--pass:#0a7d46;--fail:#c0262d;--warn:#a15c00;--bg:#f6f7f9}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px}

@@ -2,8 +2,9 @@
 // report needs no script and no library at view time: nothing can fail to load offline.
 import { html, raw, type SafeHtml } from './escape.js';
 
-const W = 900;
-const H = 260;
+/** Chart viewBox size, shared by charts built elsewhere from these primitives. */
+export const W = 900;
+export const H = 260;
 const M = { left: 70, right: 16, top: 30, bottom: 34 } as const;
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
@@ -56,16 +57,18 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return out;
 }
 
-const n2 = (v: number): string => (Math.round(v * 10) / 10).toString();
+/** One decimal, the precision of every coordinate. */
+export const n2 = (v: number): string => (Math.round(v * 10) / 10).toString();
 
-function frame(id: string, title: string, body: SafeHtml | SafeHtml[], legend: SafeHtml[] = []): SafeHtml {
+/** The figure + svg wrapper every chart uses (title, legend, body). */
+export function frame(id: string, title: string, body: SafeHtml | SafeHtml[], legend: SafeHtml[] = []): SafeHtml {
   return html`<figure class="chart" data-chart="${id}"><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${title}" xmlns="http://www.w3.org/2000/svg"><text class="chart-title" x="${M.left}" y="18">${title}</text>${legend}${body}</svg></figure>`;
 }
 
 const textW = (s: string, px = 6.6): number => s.length * px;
 
 /** Legend at the top right; when it would run into the title it moves to the bottom left. */
-function legendItems(series: { name: string; color: string }[], title: string): SafeHtml[] {
+export function legendItems(series: { name: string; color: string }[], title: string): SafeHtml[] {
   const widths = series.map((s) => 28 + textW(s.name));
   const total = widths.reduce((a, b) => a + b, 0);
   const top = W - M.right - total > M.left + textW(title, 7.4) + 12;
