@@ -9,7 +9,7 @@ import type { RunOptions } from '../coordinator/plan.js';
 import { DRIVERS, DRIVER_CAPS, PROFILES, type DriverName, type ProfileOptions, type ReconnectPolicy } from '../protocol.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { VerdictId } from '../metrics/result.js';
-import type { ScenarioLayer } from './scenario-options.js';
+import { scenarioProblems, type ScenarioLayer } from './scenario-options.js';
 import { LIVE_OPTION_SPECS, liveOptionsFrom, type LiveOptions } from './live-options.js';
 import { listOf, memorySourceFrom, openFileLimit, parseBytesPerMin, parseVerdictList } from './memory-options.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
@@ -219,9 +219,7 @@ export function resolveRunOptions(
       `--clients ${options.clients} needs about ${options.clients + FD_RESERVE} open files, but this process may open ${fdLimit} (ulimit -n). Raise it with "ulimit -n ${options.clients + FD_RESERVE}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
     );
   }
-  if (options.rttMode === 'reply' && scenario?.hasRequest !== true) {
-    problems.push(`--rtt reply needs a scenario with a request/reply pair (got ${scenario === null ? 'no --scenario' : `none in ${scenario.file}`}). Add request: { build, replyId } to the scenario, or use --rtt echo.`);
-  }
+  problems.push(...scenarioProblems(scenario, value('scenario'), options.rttMode));
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
   // A profile that needs what the transport cannot do says so before the run (DRIVER_CAPS).
   if ((options.mix[PROFILES.indexOf('idle')] ?? 0) > 0 && profile.idleSendEveryMs > 0 && !DRIVER_CAPS[options.driver].canSend) {

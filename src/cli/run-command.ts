@@ -51,7 +51,8 @@ export function registerRunCommand(program: Command): void {
 /** Runs the soak and returns the exit code; user errors throw SoakstormError. */
 export async function runCommand(url: string | undefined, flags: RawOptions): Promise<number> {
   // The scenario is loaded and validated before the lab starts or anything connects.
-  const scenario = typeof flags['scenario'] === 'string' && flags['scenario'] !== '' ? await scenarioLayer(flags['scenario']) : null;
+  const scenarioPath = typeof flags['scenario'] === 'string' && flags['scenario'] !== '' ? flags['scenario'] : (process.env['SOAKSTORM_SCENARIO'] ?? '');
+  const scenario = scenarioPath !== '' ? await scenarioLayer(scenarioPath) : null;
   const { options, extras } = resolveRunOptions(url, flags, process.env, newRunId(), scenario);
   let lab: LabProcess | null = null;
   if (extras.builtInLab) {

@@ -46,3 +46,15 @@ export async function scenarioLayer(path: string): Promise<ScenarioLayer> {
     caPem: loaded.caPem,
   };
 }
+
+/** What a run's options get wrong about scenarios: a --scenario nobody loaded, --rtt reply without a request/reply pair. */
+export function scenarioProblems(scenario: ScenarioLayer | null, given: unknown, rttMode: string): string[] {
+  const problems: string[] = [];
+  if (scenario === null && typeof given === 'string' && given !== '') {
+    problems.push(`--scenario ${given} was not loaded: "soakstorm run" reads it from the command line or SOAKSTORM_SCENARIO, not from --config, and "soakstorm capacity" does not take one yet. Pass it to soakstorm run.`);
+  }
+  if (rttMode === 'reply' && scenario?.hasRequest !== true) {
+    problems.push(`--rtt reply needs a scenario with a request/reply pair (got ${scenario === null ? 'no --scenario' : `none in ${scenario.file}`}). Add request: { build, replyId } to the scenario, or use --rtt echo.`);
+  }
+  return problems;
+}

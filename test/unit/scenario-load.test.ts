@@ -9,6 +9,7 @@ import { readDataRows, rowFor } from '../../src/scenarios/data-feed.js';
 import { loadScenario } from '../../src/scenarios/load.js';
 import { compileField, outgoingText } from '../../src/workers/client/scenario-fields.js';
 import { initScenario } from '../../src/cli/scenarios-command.js';
+import { resolveRunOptions } from '../../src/cli/options.js';
 import { REPO_ROOT } from '../fixtures/paths.js';
 
 test('validateScenario names the file, the line and the field of the first problem', () => {
@@ -67,4 +68,23 @@ test('soakstorm init writes a commented scenario that loads and validates as wri
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('run options: --rtt reply needs a request/reply scenario; a scenario key in --config is refused, not ignored', () => {
+  assert.throws(() => resolveRunOptions('ws://127.0.0.1:1/', { rtt: 'reply', progress: false }, {}, 'x'), /--rtt reply needs a scenario with a request\/reply pair/);
+  const dir = mkdtempSync(join(REPO_ROOT, '.tmp-scenario-'));
+  try {
+    writeFileSync(join(dir, 'c.json'), '{"scenario": "chat.ts"}');
+    assert.throws(() => resolveRunOptions('ws://127.0.0.1:1/', { config: join(dir, 'c.json'), progress: false }, {}, 'x'), /--scenario chat\.ts was not loaded/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const layer = { file: '/s.ts', url: 'ws://127.0.0.1:2/', options: { clients: '7', rtt: 'reply' }, thresholds: ['rtt.p99<1s'], hasRequest: true, tlsInsecure: false, caPem: null };
+  const { options } = resolveRunOptions(undefined, { clients: '3', progress: false }, {}, 'x', layer);
+  assert.equal(options.clients, 3, 'flags win over the scenario');
+  assert.equal(options.rttMode, 'reply');
+  assert.equal(options.url, 'ws://127.0.0.1:2/', 'the scenario URL when none is given');
+  assert.equal(options.subscribeMessage, null, 'no lab subscribe to a scenario server');
+  assert.deepEqual(options.thresholds, ['rtt.p99<1s']);
+  assert.equal(options.scenarioFile, '/s.ts');
 });
