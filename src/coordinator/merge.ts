@@ -13,12 +13,17 @@ import type { CounterKey, ProfileMetrics } from '../metrics/result.js';
 export type HistogramGrid = Histogram[][];
 const ALL = PROFILES.length;
 
-/**
- * A new grid [metric][profile | ALL] whose cells all start as one shared empty histogram, replaced
- * by a real one at the first snapshot added: most metric × profile pairs of a run stay empty, and
- * each real histogram costs ~95 KB. Only addHistograms writes into a grid.
- */
+/** A new grid of empty histograms: [metric][profile | ALL]; every cell its own (callers may add into any). */
 export function createGrid(): HistogramGrid {
+  return HISTOGRAMS.map(() => Array.from({ length: PROFILES.length + 1 }, () => createHistogram()));
+}
+
+/**
+ * A grid for addHistograms only (the run's cumulative grid): every cell starts as one shared empty
+ * histogram and gets its own at the first snapshot added, because most metric × profile pairs of a
+ * run stay empty and each histogram costs ~95 KB. Read it freely; write it only through addHistograms.
+ */
+export function createSparseGrid(): HistogramGrid {
   const empty = createHistogram();
   SHARED_EMPTY.add(empty);
   return HISTOGRAMS.map(() => Array.from({ length: PROFILES.length + 1 }, () => empty));

@@ -4,7 +4,7 @@ import { COUNTER, COUNTERS_LENGTH, PROFILES, scalarIndex, type IntervalMessage, 
 import { addEncoded, createHistogram, percentileMs, type Histogram } from '../metrics/histogram.js';
 import type { Phase, TimelinePoint } from '../metrics/result.js';
 import { mergeTopics } from '../scenarios/topics.js';
-import { addCounters, addHistograms, closeCounts, createGrid, mergeEvents, mergeSamples, sumErrors, sumScalar, type HistogramGrid } from './merge.js';
+import { addCounters, addHistograms, closeCounts, createSparseGrid, mergeEvents, mergeSamples, sumErrors, sumScalar, type HistogramGrid } from './merge.js';
 
 
 interface TickAccumulator {
@@ -21,7 +21,7 @@ interface TickAccumulator {
 export class TickMerger {
   /** Cumulative counters from interval deltas (the only source of totals). */
   readonly counters = new Float64Array(COUNTERS_LENGTH);
-  readonly grid: HistogramGrid = createGrid();
+  readonly grid: HistogramGrid = createSparseGrid();
   readonly samples: TextSample[] = [];
   readonly events: RunEvent[] = [];
   /** A scenario's per-topic push figures over the run. */
