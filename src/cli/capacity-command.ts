@@ -71,7 +71,7 @@ export async function capacityCommand(url: string | undefined, flags: RawOptions
       return EXIT.SATURATED;
     }
     if (limit.stoppedBy === 'interrupted') return stopper.request?.signal === 'SIGTERM' ? EXIT.SIGTERM : EXIT.SIGINT;
-    if (outcome.report.steps.length === 0) return exitCodeFor(outcome.run.summary, stopper.request?.signal);
+    if (outcome.report.steps.length === 0) return exitCodeFor(outcome.run.summary);
     return EXIT.OK;
   } finally {
     uninstall();

@@ -5,7 +5,7 @@ import { validateMemorySource, type MemorySource } from '../metrics/server-memor
 import type { VerdictId } from '../metrics/result.js';
 import { parseBytes, parseChoice } from './parse-values.js';
 
-const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated'];
+const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated', 'availability'];
 
 /** "leak,backpressure" or "all" → verdict ids. */
 export function parseVerdictList(text: string): VerdictId[] {

@@ -12,11 +12,11 @@ import type { VerdictId } from '../metrics/result.js';
 import { scenarioProblems, type ScenarioLayer } from './scenario-options.js';
 import { LIVE_OPTION_SPECS, liveOptionsFrom, type LiveOptions } from './live-options.js';
 import { listOf, memorySourceFrom, openFileLimit, parseBytesPerMin, parseVerdictList } from './memory-options.js';
+import { SHARD_OPTIONS, resolveShardSettings } from './shard-options.js';
+import { preflight, processesNeeded, readMachineLimits } from '../coordinator/preflight.js';
 import { parseAddressList, parseBytes, parseChoice, parseDurationMs, parseDurationRange, parseHeader, parseInteger, parsePercent, parsePositiveNumber } from './parse-values.js';
 
 const SCHEMES = ['ws:', 'wss:', 'sse+http:', 'sse+https:', 'ndjson+http:', 'ndjson+https:', 'http:', 'https:'];
-/** Descriptors the process needs besides its client sockets (threads, pipes, results files). */
-const FD_RESERVE = 200;
 const RECONNECT_POLICIES: readonly ReconnectPolicy[] = ['none', 'immediate', 'fixed', 'exp', 'exp-jitter'];
 
 /** One run option: commander flags, help text, default (as the user would type it). */
@@ -88,6 +88,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'progress', flags: '--no-progress', help: 'no live progress line' },
   { key: 'debug', flags: '--debug', help: 'print stack traces of internal errors' },
   { key: 'recordAttempts', flags: '--record-attempts', help: 'keep every connect attempt time (tests)', hidden: true },
+  ...SHARD_OPTIONS,
 ];
 
 /** Raw option values as commander hands them over (strings, string arrays, booleans). */
@@ -99,6 +100,12 @@ export interface RunCliExtras {
   labFault: string;
   progress: boolean;
   debug: boolean;
+  /** Local shard processes (1 = this process runs every client). */
+  processes: number;
+  /** Why that many processes, for the summary ('' when the user chose). */
+  processesReason: string;
+  /** Preflight advice to print (not fatal). */
+  advice: string[];
   /** --prometheus, --prometheus-linger, --otlp. */
   live: LiveOptions;
 }
@@ -212,13 +219,20 @@ export function resolveRunOptions(
       problems.push(`${(err as Error).message}.`);
     }
   }
-  const fdLimit = openFileLimit();
+  const shardSettings = resolveShardSettings(value, env, problems);
+  if (shardSettings.shard) options.shard = shardSettings.shard;
+  if (shardSettings.startAtEpochMs !== undefined) options.startAtEpochMs = shardSettings.startAtEpochMs;
+  options.startGraceMs = shardSettings.startGraceMs;
+  if (shardSettings.messagesPerClient > 0) profile.messagesPerClient = shardSettings.messagesPerClient;
+  if (shardSettings.runId) options.runId = shardSettings.runId;
+  else if (options.shard) options.runId = `${runId}-shard-${options.shard.index + 1}of${options.shard.count}`;
   // One descriptor per connection (storms and churn briefly hold two) plus the process's own.
-  if (options.clients + FD_RESERVE > fdLimit) {
-    problems.push(
-      `--clients ${options.clients} needs about ${options.clients + FD_RESERVE} open files, but this process may open ${fdLimit} (ulimit -n). Raise it with "ulimit -n ${options.clients + FD_RESERVE}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
-    );
-  }
+  const limits = readMachineLimits(openFileLimit());
+  const connections = Math.ceil(options.clients / (options.shard?.count ?? 1));
+  const processes = options.shard ? 1 : shardSettings.processes || processesNeeded(connections, limits.fdLimit);
+  const processesReason = options.shard || shardSettings.processes > 0 ? '' : `${processes} process${processes > 1 ? 'es' : ''}: ${connections} connections with an open-file limit of ${limits.fdLimit} per process`;
+  const checked = preflight({ connections, processes, localAddresses: options.localAddresses, targetHost: hostOf(url) }, limits);
+  problems.push(...checked.problems);
   problems.push(...scenarioProblems(scenario, value('scenario'), options.rttMode));
   if (options.durationMs <= 0) problems.push(`--duration must be longer than 0 (got "${String(value('duration'))}").`);
   // A profile that needs what the transport cannot do says so before the run (DRIVER_CAPS).
@@ -237,9 +251,20 @@ export function resolveRunOptions(
       labFault: String(value('labFault') ?? ''),
       progress: flags['progress'] !== false,
       debug: flags['debug'] === true,
+      processes,
+      processesReason,
+      advice: checked.advice,
       live,
     },
   };
+}
+
+function hostOf(url: string | undefined): string {
+  try {
+    return url === undefined ? '127.0.0.1' : new URL(url.replace(/^(sse|ndjson)\+/i, '')).hostname;
+  } catch {
+    return '';
+  }
 }
 
 function checkUrl(url: string, problems: string[]): void {

@@ -57,15 +57,32 @@ export interface RunOptions {
   stormBudgetMs: number;
   /** Verdicts whose failure ends the run with exit 98. */
   failOn: VerdictId[];
+  /** --shard i/n: this process runs clients with id % count === index (0-based); absent = all. */
+  shard?: ShardSpec;
+  /** --start-at: shared wall-clock t=0 of every shard (epoch ms); absent = as soon as ready. */
+  startAtEpochMs?: number;
+  /** --start-grace: how late past startAtEpochMs a shard may still start. */
+  startGraceMs?: number;
+}
+
+/** This process's part of the population: clients whose id % count === index. 0-based index. */
+export interface ShardSpec {
+  index: number;
+  count: number;
 }
 
 /** One plan per worker, all sharing t=0 at `startAtEpochMs`. */
 export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): WorkerPlan[] {
-  const workerCount = Math.max(1, Math.min(options.workers, options.clients));
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const mine = Math.ceil((options.clients - shard.index) / shard.count);
+  const workerCount = Math.max(1, Math.min(options.workers, mine));
   return Array.from({ length: workerCount }, (_, workerIndex) => ({
     workerIndex,
     workerCount,
     clientCount: options.clients,
+    // Worker k of shard i owns ids i + n·k + n·w·j: the shard's ids dealt over its workers.
+    firstId: shard.index + shard.count * workerIndex,
+    idStride: shard.count * workerCount,
     ...(options.startClients !== undefined ? { startClients: options.startClients } : {}),
     mix: options.mix,
     seed: options.seed,

@@ -1,6 +1,6 @@
 // timeline.ndjson: one merged point per tick, appended as it arrives so a crash loses at most
 // one tick. The coordinator owns the results folder; workers never write files.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SoakstormError } from '../errors.js';
 import type { RunSummary, TimelinePoint } from '../metrics/result.js';
@@ -29,10 +29,12 @@ export class ResultsFolder {
     appendFileSync(join(this.dir, 'timeline.ndjson'), JSON.stringify(point) + '\n');
   }
 
-  /** Writes summary.json. */
+  /** Writes summary.json beside itself and renames it in, so a kill mid-write never leaves half a summary. */
   writeSummary(summary: RunSummary): string {
     const path = join(this.dir, 'summary.json');
-    writeFileSync(path, JSON.stringify(summary, null, 2) + '\n');
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(summary, null, 2) + '\n');
+    renameSync(tmp, path);
     return path;
   }
 }

@@ -4,6 +4,8 @@ import type { LatencySummary } from '../metrics/histogram.js';
 import type { HistogramName } from '../protocol.js';
 import type { ProfileMetrics, RunSummary, Verdict } from '../metrics/result.js';
 import { bytes, ms, num, table } from './format.js';
+import { availabilityText } from './html/format.js';
+import { judgeRun, verdictLine } from '../outcome.js';
 import { evidenceRows } from './evidence.js';
 import { PROFILES } from '../protocol.js';
 
@@ -153,6 +155,10 @@ export function formatSummary(s: RunSummary, summaryPath: string): string {
     out.push('thresholds:');
     for (const t of s.thresholds) out.push(`  ${t.status.toUpperCase().padEnd(8)} ${t.expression} (observed ${t.observedText})`);
   }
+  out.push(`availability ${availabilityText(s)}`);
+  if (s.rebuilt) out.push(`rebuilt      ${s.rebuilt}`);
   out.push(`results      ${summaryPath}`);
+  // The last line is the one judge's verdict (outcome.ts): the same words as summary.md and report.html.
+  out.push(`soakstorm: ${verdictLine(judgeRun(s))}`);
   return out.join('\n');
 }

@@ -52,7 +52,7 @@ test('--help documents every knob with its default, and every preset', async () 
     assert.ok(stdout.includes(flag), `help lists ${flag}`);
   }
   const defaults = stdout.match(/\(default:/g) ?? [];
-  assert.equal(defaults.length, LAB_KNOBS.length + 3, 'every option shows its default');
+  assert.equal(defaults.length, LAB_KNOBS.length + 4, 'every option shows its default');
   for (const name of Object.keys(LAB_PRESETS)) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'));
 });
 

@@ -16,7 +16,7 @@ const mem = (buffering: boolean) =>
 const src = { label: 'heap_used_mb (MB) at http://127.0.0.1:9/debug/memory', kind: 'heap' as const, failedSamples: 0 };
 function run(slow: ProfileMetrics | undefined, over: Partial<VerdictInput> = {}): VerdictInput {
   const profiles = slow !== undefined ? { slow, fast: profile(80) } : { fast: profile(80) };
-  return input({ summary: summary({ profiles, totals: profile(100, { conn_closed: 100 }) }), memorySource: src, ...over });
+  return input({ summary: summary({ profiles, totals: profile(100, { conn_closed: 100, conn_opened: 100 }) }), memorySource: src, ...over });
 }
 const rttRise = timeline(PLAN, (t) => ({ rtt: { count: 100, p50Ms: 2, p90Ms: 4, p99Ms: t > 120 ? 200 : 8, p999Ms: 250, maxMs: 300 } }));
 
@@ -113,6 +113,6 @@ test('growth that returns after drain while slow consumers were buffered is not 
 test('evaluateVerdicts runs every verdict in report order and takes extra ones', () => {
   const extra = () => ({ id: 'burstiness' as const, status: 'pass' as const, summary: 'x', evidence: {} });
   const ids = evaluateVerdicts(input(), [extra]).map((v) => v.id);
-  assert.deepEqual(ids, ['generator-saturated', 'leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness']);
-  assert.equal(VERDICTS.length, 7);
+  assert.deepEqual(ids, ['generator-saturated', 'availability', 'leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness']);
+  assert.equal(VERDICTS.length, 8);
 });
