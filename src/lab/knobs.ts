@@ -83,6 +83,7 @@ export const LAB_KNOBS: readonly LabKnob[] = [
   { key: 'maxBufferedBytes', flag: '--max-buffered', arg: 'bytes', help: 'unsent bytes queued in the lab for one connection before --slow-policy acts', parse: parseBytes, show: showBytes },
   { key: 'slowCloseCode', flag: '--slow-close-code', arg: 'code', help: 'close code for --slow-policy disconnect: 1008 or 1013 (streams are reset)', parse: (t, f) => Number(choice(['1008', '1013'])(t, f)) as LabOptions[KnobKey], show: showPlain },
   { key: 'ageCutMs', flag: '--age-cut', arg: 'duration', help: 'destroy every connection at this age with no close frame, even while heartbeats flow (0 = off)', parse: parseDurationMs, show: showMs },
+  { key: 'idleTimeoutMs', flag: '--idle-timeout', arg: 'duration', help: 'destroy a connection this long after the last byte sent to it, no close frame and no ping first, like a proxy idle timer (0 = off)', parse: parseDurationMs, show: showMs },
   { key: 'heartbeatMs', flag: '--heartbeat', arg: 'duration', help: 'WebSocket ping and SSE ": hb" interval; a ping unanswered by the next one terminates (0 = none)', parse: parseDurationMs, show: showMs },
   { key: 'dropRate', flag: '--drop-rate', arg: 'fraction', help: 'fraction of echoes and pushes silently dropped, seq still advancing (0.01 or 1%)', parse: parseFraction, show: showPlain },
   { key: 'crashAfterMs', flag: '--crash-after', arg: 'duration', help: 'crash this long after start: the process exits, or with --restart-after all sockets die and it listens again (0 = never)', parse: parseDurationMs, show: showMs },

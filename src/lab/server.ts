@@ -11,6 +11,7 @@ import { createLabContext, type LabContext } from './context.js';
 import { startClusterMetrics } from './cluster-metrics.js';
 import { renderMetrics } from './metrics.js';
 import { handleRequest } from './routes.js';
+import { startIdleTimeout } from './faults/idle-timeout.js';
 import { acceptWebSocket, parseSubscribeQuery } from './ws-connection.js';
 import { refusalReason, refusalStatus, refuseUpgrade } from './faults/reject.js';
 import { CrashSchedule } from './faults/crash.js';
@@ -119,6 +120,7 @@ export async function startLab(options: Partial<LabOptions> = {}): Promise<Lab> 
     comeBack: () => listen(server, port, resolved.host),
   });
   ctx.scheduler.start();
+  const stopIdleTimeout = startIdleTimeout(ctx);
   crash.start();
   // One of `lab --processes N`: publish this process's metrics for the aggregated /metrics.
   const stopMetrics = startClusterMetrics(() => renderMetrics(ctx));
@@ -130,6 +132,7 @@ export async function startLab(options: Partial<LabOptions> = {}): Promise<Lab> 
     for (const conn of [...ctx.connections]) conn.close(1001, 'lab shutting down');
     await waitUntil(() => ctx.connections.size === 0, SHUTDOWN_GRACE_MS);
     ctx.scheduler.stop();
+    stopIdleTimeout();
     await stopListening();
     wss.close();
     ctx.leaks.release();

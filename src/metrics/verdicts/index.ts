@@ -82,10 +82,16 @@ export function reconcileLeak(leak: Verdict, bp: Verdict): Verdict {
   const e = leak.evidence;
   const returned = e['retentionFail'] === false && typeof e['retainedFraction'] === 'number' && e['retainedFraction'] < 0.5;
   if (e['retentionFail'] === true) return leak;
-  if (!returned) {
-    return { ...leak, caveats: [...(leak.caveats ?? []), 'slow consumers were buffered for at the same time: their unread backlog may explain this growth (see backpressure)'] };
-  }
   const slope = typeof e['slopeBytesPerMin'] === 'number' ? `${fmtRate(e['slopeBytesPerMin'])} ` : '';
+  if (!returned) {
+    // Nothing tied the growth to closed connections, and the backlog explains it.
+    return {
+      ...leak,
+      status: 'inconclusive',
+      summary: `memory grew ${slope}in steady state while the server buffered for slow consumers (see backpressure), which explains it; a run without slow consumers (or a longer --cooldown) would show whether anything else stays`,
+      caveats: [...(leak.caveats ?? []), `was: ${leak.summary}`],
+    };
+  }
   return {
     ...leak,
     status: 'inconclusive',
