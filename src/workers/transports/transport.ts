@@ -113,4 +113,24 @@ export interface TransportSetup {
   readonly maxMessageBytes: number;
   readonly tlsInsecure: boolean;
   readonly caPem: string | null;
+  /** WebSocket subprotocols offered (empty = none). */
+  readonly protocols: readonly string[];
+  /** Origin header of the WebSocket handshake (undefined = none). */
+  readonly origin: string | undefined;
+  /** Offer permessage-deflate. */
+  readonly perMessageDeflate: boolean;
+  /** TLS SNI name when it differs from the URL's host. */
+  readonly servername: string | undefined;
+  /** Streams: add ?rate=&size= to a bare URL (the lab's knobs), so the server's rate is known. */
+  readonly askPushRate: boolean;
 }
+
+/** How a scenario shapes every connection of a worker (see scenarios/define.ts); defaults = plain. */
+export interface ConnectShape {
+  readonly protocols: readonly string[];
+  readonly origin: string | undefined;
+  readonly perMessageDeflate: boolean;
+  readonly servername: string | undefined;
+  readonly askPushRate: boolean;
+}
+export const PLAIN_CONNECT: ConnectShape = { protocols: [], origin: undefined, perMessageDeflate: false, servername: undefined, askPushRate: true };

@@ -33,7 +33,7 @@ function optionsFor(s: TransportSetup, manualPong: boolean): WebSocket.ClientOpt
 
 function wsOptions(s: TransportSetup, autoPong: boolean): WebSocket.ClientOptions {
   const o: WebSocket.ClientOptions = {
-    perMessageDeflate: false,
+    perMessageDeflate: s.perMessageDeflate,
     handshakeTimeout: s.connectTimeoutMs,
     followRedirects: false,
     headers: s.headers,
@@ -42,6 +42,8 @@ function wsOptions(s: TransportSetup, autoPong: boolean): WebSocket.ClientOption
     maxPayload: s.maxMessageBytes,
     autoPong,
   };
+  if (s.origin !== undefined) o.origin = s.origin;
+  if (s.servername !== undefined) (o as WebSocket.ClientOptions & { servername?: string }).servername = s.servername; // passed on to tls.connect
   if (s.tlsInsecure) o.rejectUnauthorized = false;
   if (s.caPem !== null) o.ca = s.caPem;
   return o;
@@ -82,7 +84,7 @@ export class WsTransport implements Transport {
     this.#lastStatus = 0;
     this.#protocolCode = 0;
     this.#attemptStartMs = nowMs;
-    const ws = new WebSocket(this.setup.url, this.#options);
+    const ws = new WebSocket(this.setup.url, this.setup.protocols as string[], this.#options);
     ws.binaryType = 'nodebuffer';
     (ws as OwnedWebSocket)[OWNER] = this;
     ws.on('open', onOpen);
