@@ -5,10 +5,12 @@ import type { WorkerPlan } from '../../protocol.js';
 import { StreamTransport } from './stream.js';
 import type { Transport, TransportMeter, TransportSetup, TransportSink } from './transport.js';
 import { WsTransport } from './ws.js';
+import { LocalPorts } from './local-ports.js';
 
 /** Makes every transport of one worker. */
 export class TransportFactory {
   readonly #setups = new Map<string, TransportSetup>();
+  readonly #ports = new Map<string, LocalPorts>();
 
   constructor(
     readonly plan: WorkerPlan,
@@ -40,6 +42,7 @@ export class TransportFactory {
         headers: plan.headers,
         connectTimeoutMs: plan.connectTimeoutMs,
         localAddress,
+        localPorts: localAddress === undefined ? null : this.#portsOf(localAddress),
         maxMessageBytes: plan.maxMessageBytes,
         tlsInsecure: plan.tlsInsecure,
         caPem: plan.caPem,
@@ -47,5 +50,15 @@ export class TransportFactory {
       this.#setups.set(key, setup);
     }
     return setup;
+  }
+
+  /** One port cursor per source address, shared by every profile of this worker. */
+  #portsOf(address: string): LocalPorts {
+    let ports = this.#ports.get(address);
+    if (ports === undefined) {
+      ports = new LocalPorts(this.plan.workerIndex, this.plan.workerCount, process.pid);
+      this.#ports.set(address, ports);
+    }
+    return ports;
   }
 }
