@@ -2,6 +2,7 @@
 // addresses (127.0.0.2-5, round-robin by client id as soakstorm spreads them), soakstorm
 // (`run --mix idle=100 -w 1 --ramp-up 2s --local-address …`) against a raw `ws` loop on the same
 // ramp. Three runs per side, alternated; a run counts as complete when every connection opened.
+import { readdirSync } from 'node:fs';
 import WebSocket from 'ws';
 import { childMain, row, runChild, sleep, type BenchRow } from './harness.js';
 import { ms, soakOnce } from './soak-child.js';
@@ -93,21 +94,41 @@ async function soakOpen(p: OpenParams): Promise<OpenResult> {
   return { opened, allOpenMs, cpuMs: cpuAtOpen > 0 ? cpuAtOpen - cpu0 : cpuMsNow() - cpu0, resolutionMs: 1000 };
 }
 
+/**
+ * Waits until the lab holds almost no sockets: a run right after another must not find the lab's
+ * fds (hard limit 20,000) still full of the previous run's 19,500 closing connections.
+ */
+async function labQuiet(labPid: number): Promise<void> {
+  const until = performance.now() + 20_000;
+  for (;;) {
+    let fds = 0;
+    try {
+      fds = readdirSync(`/proc/${labPid}/fd`).length;
+    } catch {
+      await sleep(3000); // no /proc: a fixed pause instead
+      return;
+    }
+    if (fds < 200 || performance.now() > until) return;
+    await sleep(200);
+  }
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
 /** Parent: raw and soakstorm alternated, OPEN_TIME.runs each, against `wsUrl`. */
-export async function benchOpenTime(wsUrl: string, log: (line: string) => void): Promise<BenchRow[]> {
+export async function benchOpenTime(wsUrl: string, labPid: number, log: (line: string) => void): Promise<BenchRow[]> {
   const self = import.meta.url;
   const r: Record<'raw' | 'soak', OpenResult[]> = { raw: [], soak: [] };
   for (let i = 0; i < OPEN_TIME.runs; i++) {
     for (const role of ['raw', 'soak'] as const) {
+      await labQuiet(labPid);
       const res = await runChild<OpenResult>(self, role, { url: wsUrl } satisfies OpenParams, OPEN_TIME.capMs + 45_000) // + start-up and closing 19,500;
       r[role].push(res);
       log(`open-time ${role} run ${i + 1}: opened ${res.opened}, all open at ${Number.isFinite(res.allOpenMs) ? `${(res.allOpenMs / 1000).toFixed(2)} s` : 'never'}, CPU ${(res.cpuMs / 1000).toFixed(1)} s`);
-      await sleep(1000); // let the lab finish closing the previous run's sockets
+      await labQuiet(labPid);
     }
   }
   const n = OPEN_TIME.connections;

@@ -15,7 +15,7 @@ const BENCHES: Record<string, (lab: LabProcess, log: (line: string) => void) => 
   'ws-echo': async (lab, log) => (await benchWsEcho(lab.wsUrl, log)).rows,
   'idle-memory': (lab, log) => benchIdleMemory(lab.wsUrl, log),
   'sse-read': (lab, log) => benchSseRead(lab.httpUrl, log),
-  'open-time': (lab, log) => benchOpenTime(lab.wsUrl, log),
+  'open-time': (lab, log) => benchOpenTime(lab.wsUrl, lab.pid, log),
 };
 
 const logLines: string[] = [];
