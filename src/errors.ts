@@ -9,7 +9,10 @@ export type SoakstormErrorCode =
   | 'ERR_TARGET_UNREACHABLE'
   | 'ERR_RESULTS_WRITE'
   | 'ERR_RESULTS_READ'
-  | 'ERR_LAB_START';
+  | 'ERR_LAB_START'
+  | 'ERR_START_MISSED'
+  | 'ERR_MERGE'
+  | 'ERR_PREFLIGHT';
 
 /** A user-caused failure, printed as one line without a stack. */
 export class SoakstormError extends Error {

@@ -27,6 +27,9 @@ export type RttMode = 'ping' | 'echo';
 /** Reconnect policies (storm profile and every unexpected close). */
 export type ReconnectPolicy = 'none' | 'immediate' | 'fixed' | 'exp' | 'exp-jitter';
 
+/** Bytes at the start of every message a fast client sends: seq, client id and timestamps. */
+export const MESSAGE_HEADER_BYTES = 24;
+
 /** Integer microseconds; every histogram holds this unit. */
 export type Micros = number;
 /** Milliseconds, possibly fractional. */
@@ -57,6 +60,8 @@ export interface ProfileOptions {
   reconnectBaseMs: Millis;
   reconnectCapMs: Millis;
   reconnectMaxTries: number;
+  /** fast: stop sending after this many messages per client (0 or absent = no budget). */
+  messagesPerClient?: number;
   /** idle: send one message this often (0 = never; the idle client only reads and answers pings). */
   idleSendEveryMs: Millis;
 }
@@ -67,6 +72,12 @@ export interface WorkerPlan {
   workerCount: number;
   /** Total simulated clients in the run; this worker owns ids where id % workerCount === workerIndex. */
   clientCount: number;
+  /**
+   * Shards (--shard i/n) own ids firstId, firstId + idStride, …; absent in an unsharded run, where
+   * they are workerIndex and workerCount. Every client is seeded by (seed, id) whatever the stride.
+   */
+  firstId?: number;
+  idStride?: number;
   /**
    * Clients (lowest ids) started at t=0 over rampUpMs; the rest wait for a `set-clients` message
    * (capacity staircase). Absent: all of clientCount.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { RUN_OPTIONS, type OptionSpec, type RawOptions } from './options.js';
+import { optionHelp } from './option-help.js';
 import { CAPACITY_OPTIONS, STAIRCASE_OWNED, resolveCapacityOptions } from './capacity-options.js';
 import { exitCodeFor, startLiveMetrics } from './run-command.js';
 import type { LiveMetrics } from '../reporters/live/live-metrics.js';
@@ -16,7 +17,7 @@ import { capacityHeader, capacityRow, formatCapacity } from '../reporters/capaci
 import { writeCapacityReports } from '../reporters/capacity/write.js';
 
 function addOption(cmd: Command, spec: OptionSpec): void {
-  const help = spec.default !== undefined && spec.default !== '' ? `${spec.help} (default: ${spec.default})` : spec.help;
+  const help = optionHelp(spec);
   const opt = new Option(spec.flags, help);
   if (spec.repeatable) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
   if (spec.hidden) opt.hideHelp();
@@ -71,7 +72,7 @@ export async function capacityCommand(url: string | undefined, flags: RawOptions
       return EXIT.SATURATED;
     }
     if (limit.stoppedBy === 'interrupted') return stopper.request?.signal === 'SIGTERM' ? EXIT.SIGTERM : EXIT.SIGINT;
-    if (outcome.report.steps.length === 0) return exitCodeFor(outcome.run.summary, stopper.request?.signal);
+    if (outcome.report.steps.length === 0) return exitCodeFor(outcome.run.summary);
     return EXIT.OK;
   } finally {
     uninstall();

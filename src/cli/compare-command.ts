@@ -2,6 +2,8 @@
 // (exit 99 on regression, 2 on bad input). Commander wiring only; the judging is metrics/compare.ts.
 import { Option, type Command } from 'commander';
 import { SoakstormError } from '../errors.js';
+import { redactText } from '../metrics/redact.js';
+import { stripControl } from '../reporters/safe-text.js';
 import { compareRuns, parseTolerance, renderComparison, COMPARE_KEYS, type CompareKey, type Tolerance } from '../metrics/compare.js';
 import { loadSummary, readResultVersion } from '../reporters/write-reports.js';
 import { loadCapacity } from '../reporters/capacity/write.js';
@@ -64,11 +66,14 @@ Example:
         const [baseline, current] = await Promise.all([loadSummary(baseDir), loadSummary(currentDir)]);
         const result = compareRuns(baseline, current, tolerances);
         const title = `soakstorm compare: baseline ${baseDir} (${baseline.runId}) vs current ${currentDir} (${current.runId})`;
-        process.stdout.write(renderComparison(result, title, flags.format));
+        // Results written before redaction existed may still hold a token in a URL, and any
+        // results file may hold server text with terminal escapes: print neither.
+        const shown = (text: string): string => stripControl(redactText(text), true);
+        process.stdout.write(shown(renderComparison(result, title, flags.format)));
         // Two capacity runs: the limit's move is judged too (capacity.json beside summary.json).
         const [capA, capB] = await Promise.all([loadCapacity(baseDir), loadCapacity(currentDir)]);
         const capacity = capA && capB ? compareCapacity(capA, capB, capacityTolerance) : null;
-        if (capacity) process.stdout.write(`${flags.format === 'markdown' ? `**${capacity.line}**` : capacity.line}\n`);
+        if (capacity) process.stdout.write(shown(`${flags.format === 'markdown' ? `**${capacity.line}**` : capacity.line}\n`));
         process.exitCode = result.regressed || capacity?.regressed ? EXIT.THRESHOLDS : EXIT.OK;
       } catch (err) {
         failWith(err);

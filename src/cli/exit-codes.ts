@@ -1,24 +1,2 @@
-// Every exit code soakstorm can end with. CI scripts depend on these numbers: never renumber.
-// Modelled on k6 errext/exitcodes (99 for failed thresholds, so CI habits carry over).
-
-export const EXIT = {
-  /** The run finished and nothing gated failed. */
-  OK: 0,
-  /** soakstorm itself failed: a bug; the message says where the crash log is. */
-  INTERNAL: 1,
-  /** Bad usage, option, threshold or config file, or unreadable results: nothing was run. */
-  USAGE: 2,
-  /** The target never accepted a connection. */
-  UNREACHABLE: 3,
-  /** The load generator was saturated: latency figures are untrustworthy. */
-  SATURATED: 97,
-  /** A verdict named in --fail-on failed. */
-  VERDICT: 98,
-  /** One or more thresholds failed (or had no data). */
-  THRESHOLDS: 99,
-  /** Interrupted by SIGINT after partial results were written. */
-  SIGINT: 130,
-  /** Interrupted by SIGTERM after partial results were written. */
-  SIGTERM: 143,
-} as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+// Exit codes live with the one judge of a run (src/outcome.ts); re-exported for the CLI commands.
+export { EXIT, type ExitCode } from '../outcome.js';

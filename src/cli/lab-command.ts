@@ -1,13 +1,16 @@
 // `soakstorm lab`: commander wiring for the built-in fault-injecting target. Parses flags into
 // LabOptions (preset, then explicit flags), prints the ready line and a 5 s status, stops on signals.
 import { Command, Option } from 'commander';
+import cluster from 'node:cluster';
+import { startLabCluster } from '../lab/cluster.js';
 import { SoakstormError } from '../errors.js';
 import { startLab, type Lab } from '../lab/server.js';
 import { DEFAULT_LAB_OPTIONS, LAB_PRESETS, LabOptionError, presetOptions, type LabOptions } from '../lab/options.js';
 import { resolveLabOptions } from '../lab/validate.js';
 import { LAB_KNOBS, knobDefault } from '../lab/knobs.js';
+import { UNITS_HELP } from '../units.js';
 
-const DEFAULT_PORT = 8080;
+export const DEFAULT_LAB_PORT = 8080;
 const STATUS_EVERY_MS = 5000;
 
 /** Raw flag values as commander hands them over (strings, undefined when not given). */
@@ -22,6 +25,8 @@ const PRESET_HELP = Object.entries(LAB_PRESETS)
   .join('\n');
 
 const AFTER_HELP = `
+${UNITS_HELP}
+
 Fault presets (--fault a,b combines them; explicit flags override a preset):
 ${PRESET_HELP}
 
@@ -40,15 +45,19 @@ export function registerLabCommand(program: Command): void {
   const cmd = program
     .command('lab')
     .description('serve the built-in WebSocket/SSE/NDJSON target, optionally with injected faults')
-    .option('--port <n>', `TCP port, 0 picks a free one (default: ${DEFAULT_PORT})`)
+    .option('--port <n>', `TCP port, 0 picks a free one (default: ${DEFAULT_LAB_PORT})`)
     .option('--host <addr>', `address to listen on (default: ${DEFAULT_LAB_OPTIONS.host})`)
+    .option('--processes <n>', 'serve from n processes on one port (node:cluster), /metrics summed over all (default: 1)')
     .option('--fault <presets>', `named fault preset(s), comma-separated: ${Object.keys(LAB_PRESETS).join(', ')} (default: none)`);
   for (const knob of LAB_KNOBS) {
     cmd.addOption(new Option(`${knob.flag} <${knob.arg}>`, `${knob.help} (default: ${knobDefault(knob)})`));
   }
   cmd.addHelpText('after', AFTER_HELP);
   cmd.action(async (flags: LabFlags) => {
-    await runLab(labOptionsFromFlags(flags));
+    const options = labOptionsFromFlags(flags);
+    const processes = flags['processes'] === undefined ? 1 : parseProcesses(flags['processes']);
+    if (processes > 1 && cluster.isPrimary) await runLabPrimary(processes);
+    else await runLab(options);
   });
 }
 
@@ -57,7 +66,7 @@ export function labOptionsFromFlags(flags: LabFlags): LabOptions {
   try {
     const partial: Partial<LabOptions> = flags.fault !== undefined ? presetOptions(flags.fault) : {};
     partial.host = flags.host ?? DEFAULT_LAB_OPTIONS.host;
-    partial.port = flags.port !== undefined ? parsePort(flags.port) : DEFAULT_PORT;
+    partial.port = flags.port !== undefined ? parsePort(flags.port) : DEFAULT_LAB_PORT;
     for (const knob of LAB_KNOBS) {
       const text = flags[attributeOf(knob.flag)];
       if (text !== undefined) Object.assign(partial, { [knob.key]: knob.parse(text, knob.flag) });
@@ -70,6 +79,34 @@ export function labOptionsFromFlags(flags: LabFlags): LabOptions {
     if (err instanceof LabOptionError) throw new SoakstormError('ERR_BAD_OPTION', err.message, 2);
     throw err;
   }
+}
+
+function parseProcesses(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > 64) throw new SoakstormError('ERR_BAD_OPTION', `--processes must be a whole number from 1 to 64 (got "${text}"). Pass for example --processes 3.`, 2);
+  return n;
+}
+
+/** `lab --processes N` in the primary: fork the workers, print one ready line, stop them on a signal. */
+async function runLabPrimary(n: number): Promise<void> {
+  // Only the primary watches the parent's pipe; workers follow the primary (IPC disconnect).
+  const lab = await startLabCluster(n, { [PARENT_WATCH_ENV]: '' });
+  process.stdout.write(`soakstorm lab listening on ${lab.url}\n`);
+  process.stderr.write(`soakstorm lab: ${n} processes on one port (node:cluster, round-robin); /metrics sums all of them; Ctrl-C stops\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void lab.stop().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (process.env[PARENT_WATCH_ENV] === '1') process.stdin.on('end', stop).on('error', stop).resume();
+    // A worker that dies (a crash fault) takes the lab down, as a crashed server would.
+    void lab.workerDied.then(stop);
+  });
+  process.exitCode = 0;
+  setTimeout(() => process.exit(0), 2000).unref();
 }
 
 function parsePort(text: string): number {
@@ -113,11 +150,13 @@ export const PARENT_WATCH_ENV = 'SOAKSTORM_LAB_EXIT_WITH_PARENT';
 /** Runs the lab until SIGINT or SIGTERM, then closes it; resolves once closed. */
 export async function runLab(options: LabOptions): Promise<void> {
   const lab = await listenOrExplain(options);
-  process.stdout.write(`soakstorm lab listening on ${lab.url}\n`);
-  process.stderr.write(`soakstorm lab: ${describeFaults(options)}; Ctrl-C stops\n`);
+  if (cluster.isWorker) process.send!({ type: 'soakstorm-lab-listening', url: lab.url });
+  else process.stdout.write(`soakstorm lab listening on ${lab.url}\n`);
+  if (!cluster.isWorker || cluster.worker!.id === 1) process.stderr.write(`soakstorm lab: ${describeFaults(options)}; Ctrl-C stops\n`);
   let lastCount = lab.stats.messagesEchoed + lab.stats.pushesSent;
   let lastMs = performance.now();
   const status = setInterval(() => {
+    if (cluster.isWorker) return; // one process of several: its own counts would mislead; /metrics has the sum
     const count = lab.stats.messagesEchoed + lab.stats.pushesSent;
     const now = performance.now();
     process.stderr.write(statusLine(lab, ((count - lastCount) * 1000) / (now - lastMs)));
@@ -133,6 +172,7 @@ export async function runLab(options: LabOptions): Promise<void> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (cluster.isWorker) process.on('disconnect', stop);
     // Started by `soakstorm run`: the parent holds our stdin open, so its end (even a SIGKILL) stops us.
     if (process.env[PARENT_WATCH_ENV] === '1') {
       process.stdin.on('end', stop).on('error', stop).resume();

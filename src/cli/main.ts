@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // The soakstorm binary: commander wiring, one-line user errors, documented exit codes.
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { SoakstormError } from '../errors.js';
+import { redactError } from '../metrics/redact.js';
 import { SOAKSTORM_VERSION } from '../coordinator/version.js';
 import { EXIT } from './exit-codes.js';
+import { writeCrashLog } from './crash-log.js';
 import { registerRunCommand } from './run-command.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCompareCommand } from './compare-command.js';
+import { registerMergeCommand } from './merge-command.js';
+import { registerWatchCommand } from './watch-command.js';
 import { registerCapacityCommand } from './capacity-command.js';
 
 const debug = process.argv.includes('--debug');
@@ -28,6 +29,8 @@ function buildProgram(): Command {
   registerLabCommand(program);
   registerReportCommand(program);
   registerCompareCommand(program);
+  registerMergeCommand(program);
+  registerWatchCommand(program);
   registerCapacityCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({
     outputError: (text, write) => write(`soakstorm: ${text.replace(/^error: /, '').trim()}. Run "soakstorm ${cmd.name()} --help" for the options.\n`),
@@ -35,11 +38,25 @@ function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A closed reader on stdout or stderr (`soakstorm lab --help | head -1`) is not a crash: stop
+ * writing and exit quietly, as Unix tools do on SIGPIPE.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+    throw err;
+  });
+}
+
 async function main(): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
-    process.exitCode = reportError(err);
+    // Any message may quote a URL or header the user typed: secrets go before anything prints.
+    process.exitCode = reportError(redactError(err));
   }
 }
 
@@ -55,12 +72,7 @@ function reportError(err: unknown): number {
     return err.exitCode;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  const log = join(tmpdir(), `soakstorm-crash-${process.pid}.log`);
-  try {
-    writeFileSync(log, `${new Date().toISOString()}\n${e.stack ?? e.message}\n`);
-  } catch {
-    /* the one-line message below still goes out */
-  }
+  const log = writeCrashLog(e) ?? '(no crash log: $TMPDIR is not writable)';
   process.stderr.write(`soakstorm: internal error: ${e.message}. This is a bug in soakstorm; details in ${log}.\n`);
   if (debug && e.stack) process.stderr.write(e.stack + '\n');
   return EXIT.INTERNAL;

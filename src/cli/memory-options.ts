@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { validateMemorySource, type MemorySource } from '../metrics/server-memory.js';
 import type { VerdictId } from '../metrics/result.js';
+import { redactText } from '../metrics/redact.js';
 import { parseBytes, parseChoice } from './parse-values.js';
 
-const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated'];
+const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated', 'availability'];
 
 /** "leak,backpressure" or "all" → verdict ids. */
 export function parseVerdictList(text: string): VerdictId[] {
@@ -43,12 +44,12 @@ export function memorySourceFrom(value: (key: string) => string | string[] | boo
       return null;
     }
     src = { kind: 'pid', pid: Number(pid) };
-  } else if (prom !== '') src = { kind: 'prometheus', url: prom, metric: String(value('metric') ?? 'process_resident_memory_bytes') };
+  } else if (prom !== '') src = { kind: 'prometheus', url: prom, metric: String(value('metric')) };
   else if (json !== '') {
-    const unit = String(value('unit') ?? 'MB').toUpperCase();
+    const unit = String(value('unit')).toUpperCase();
     src = { kind: 'json', url: json, jsonPath: String(value('jsonPath') ?? ''), unit: unit as 'MB' };
   }
-  if (src) for (const p of validateMemorySource(src)) problems.push(p.replace(/^soakstorm: /, ''));
+  if (src) for (const p of validateMemorySource(src)) problems.push(redactText(p.replace(/^soakstorm: /, '')));
   return src;
 }
 

@@ -1,23 +1,9 @@
 // Parsers for option values (durations, sizes, counts, ranges). Each returns a value or
 // throws a plain Error whose message is the "(got …). Use …" part of a one-line user error.
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "30s", "5m", "1h", "250ms", "1m30s" or a bare number of seconds → ms. */
-export function parseDurationMs(text: string): number {
-  const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let matched = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(t)) !== null) {
-    total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
-    matched = re.lastIndex;
-  }
-  if (matched !== t.length || t.length === 0) throw new Error(`is not a duration (got "${text}"). Use a number with a unit, e.g. 500ms, 30s, 5m, 1h`);
-  return total;
-}
+// Durations and sizes are shared with `lab` so a value means the same in every command.
+export { parseBytes, parseDurationMs } from '../units.js';
+import { parseDurationMs } from '../units.js';
 
 /** A positive integer (or ≥ `min`). */
 export function parseInteger(text: string, min = 1): number {
@@ -39,15 +25,6 @@ export function parsePercent(text: string): number {
   const n = Number(text.trim().replace(/%$/, ''));
   if (!Number.isFinite(n) || n < 0 || n > 100) throw new Error(`must be a percentage between 0 and 100 (got "${text}")`);
   return n;
-}
-
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** "64", "4KB", "1MB" → bytes. */
-export function parseBytes(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(text);
-  if (!m) throw new Error(`is not a size (got "${text}"). Use bytes or a unit, e.g. 64, 4KB, 1MB`);
-  return Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!);
 }
 
 /** "30s..5m" → [min, max] ms; a single duration gives [d, d]. */

@@ -5,7 +5,9 @@ import type { RunSummary, ThresholdResult, TimelinePoint } from '../metrics/resu
 import { evaluateVerdicts, verdictInputFromRun, type VerdictFn } from '../metrics/verdicts/index.js';
 import { burstinessVerdict } from '../metrics/verdicts/burstiness.js';
 import { evaluateThresholds, parseThresholds, sourceFromSummary, type ThresholdSource } from '../metrics/thresholds.js';
-import { profileCounts } from '../scenarios/mix.js';
+import { clientsPerProfile } from './shard.js';
+import { judgeRun } from '../outcome.js';
+import { availabilityOf } from '../metrics/availability.js';
 import { ALL_COLUMN, profileMetrics } from './merge.js';
 import type { RunOptions } from './plan.js';
 import type { TickMerger } from './ticks.js';
@@ -14,8 +16,9 @@ import type { ServerMemoryRecord } from './memory-sampling.js';
 /** Verdicts beyond the built-in set: burstiness of HTTP streams. */
 const EXTRA_VERDICTS: readonly VerdictFn[] = [burstinessVerdict];
 
-/** Fills summary.verdicts and summary.thresholds in place. */
-export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options: RunOptions, server: ServerMemoryRecord | null, runMs: number): void {
+/** Fills summary.availability, summary.verdicts and summary.thresholds in place (the exit code is outcome.ts's judgeRun). */
+export function evaluateRun(summary: RunSummary, timeline: TimelinePoint[], options: RunOptions, server: ServerMemoryRecord | null, runMs: number): void {
+  summary.availability = availabilityOf(timeline, summary.totals);
   const input = verdictInputFromRun({
     summary,
     timeline,
@@ -31,14 +34,16 @@ export function judgeRun(summary: RunSummary, timeline: TimelinePoint[], options
   });
   summary.verdicts = evaluateVerdicts(input, EXTRA_VERDICTS);
   summary.thresholds = evaluateThresholds(parseThresholds(options.thresholds), sourceFromSummary(summary));
+  // The one judge's answer, stored for scripts reading summary.json (jq .outcome.exitCode).
+  summary.outcome = judgeRun(summary);
 }
 
 /** A threshold source over the live merged state (verdicts are not known mid-run: no-data). */
 export function liveThresholdSource(merger: TickMerger, options: RunOptions): ThresholdSource {
-  const counts = profileCounts(options.clients, options.mix);
+  const counts = clientsPerProfile(options);
   return {
     metrics: (scope) => {
-      if (scope === 'all') return profileMetrics(merger.counters, merger.grid, null, options.clients);
+      if (scope === 'all') return profileMetrics(merger.counters, merger.grid, null, counts.reduce((a, b) => a + b, 0));
       const p = PROFILES.indexOf(scope);
       return counts[p]! > 0 ? profileMetrics(merger.counters, merger.grid, p, counts[p]!) : undefined;
     },

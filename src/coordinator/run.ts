@@ -1,25 +1,30 @@
 // runSoak: plan -> worker pool -> merged ticks -> summary. Never touches a client socket:
 // workers do the I/O; this loop only sends stop messages, merges and writes results.
-import { ERROR_CODES, COUNTER, COUNTERS_LENGTH, PROFILES, errorIndex, type CoordinatorMessage, type WorkerFinal, type WorkerMessage } from '../protocol.js';
+// The run is a sequence of named phases (SoakRun's methods), each with one job.
+import { COUNTER, COUNTERS_LENGTH, type CoordinatorMessage, type WorkerFinal, type WorkerMessage, type WorkerPlan } from '../protocol.js';
 import type { Phase, RunSummary, TimelinePoint } from '../metrics/result.js';
-import { addCounters, sumScalar, type HistogramGrid } from './merge.js';
-import { buildWorkerPlans, type RunOptions } from './plan.js';
+import { addCounters, profileMetrics, sumScalar, type HistogramGrid } from './merge.js';
+import { buildWorkerPlans, redactorForRun, redactedOptions, type RunOptions } from './plan.js';
+import { redactDeep } from '../metrics/redact.js';
 import { WorkerPool, type RunningWorker } from './pool.js';
 import { buildSummary } from './summary.js';
 import { TickMerger } from './ticks.js';
 import { ResultsFolder } from './timeline.js';
-import { RunStopper } from './shutdown.js';
+import { RunStopper, type StopRequest } from './shutdown.js';
 import { MemorySampling, type ServerMemoryRecord } from './memory-sampling.js';
-import { judgeRun, liveFailures } from './finish.js';
+import { evaluateRun, liveFailures } from './finish.js';
+import { rescueCounters, type RescueResult } from './rescue.js';
+import { describeNothingOpened, unreachableNow } from './unreachable.js';
 import { createMemorySampler } from '../metrics/server-memory.js';
+import { chooseStart, planHash, shardRecord } from './shard.js';
+import { ShardLog } from './shard-log.js';
 
 /** Time between the start message and t=0, so every worker ramps from the same instant. */
 const START_DELAY_MS = 200;
 /** A tick waits this long for a slow worker before it is emitted without it. */
 const TICK_WAIT_MS = 2500;
-/** Connection errors with no open connection at all after which the target counts as unreachable. */
-const UNREACHABLE_AFTER_FAILURES = 5;
-const HANDSHAKE_ERROR_SLOT = ERROR_CODES.indexOf('UNEXPECTED_RESPONSE');
+/** How long to wait for a finished worker's last interval still in its port. */
+const LAST_INTERVAL_WAIT_MS = 3000;
 
 async function waitFor(done: () => boolean, maxMs: number): Promise<void> {
   const until = Date.now() + maxMs;
@@ -33,7 +38,6 @@ function sleep(ms: number): Promise<void> {
 /** Observers of a running soak (progress display, threshold checks). */
 export interface RunHooks {
   onStart?(info: { runId: string; dir: string; workers: number; startAtEpochMs: number; control: RunControl }): void;
-  /** Every merged tick, with the run's cumulative counters and histograms so far (live exporters). */
   onTick?(point: TimelinePoint, cumulative: Float64Array, grid: HistogramGrid): void;
   /** The final counters and histograms, exactly those the summary is built from (rescued counts included). */
   onEnd?(cumulative: Float64Array, grid: HistogramGrid): void;
@@ -62,163 +66,217 @@ export interface RunOutcome {
 
 /** Runs one soak to the end (duration, signal or abort) and writes summary.json. */
 export async function runSoak(options: RunOptions, hooks: RunHooks = {}, stopper = new RunStopper()): Promise<RunOutcome> {
-  const folder = new ResultsFolder(options.outDir, options.runId);
-  const startedAtMs = Date.now();
-  const cpuAtStart = process.cpuUsage();
-  const plans = buildWorkerPlans(options, 0);
-  const pool = new WorkerPool(plans.length);
-  const fatal: string[] = [];
-  let active = plans.length;
-  let merger: TickMerger | null = null;
-  const received = plans.map(() => new Float64Array(COUNTERS_LENGTH));
-  const lastSeqSeen = plans.map(() => -1);
-  const warnings: string[] = [];
-  let readyCount = 0;
-  let onAllReady: () => void = () => {};
-  const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
-  const onMessage = (msg: WorkerMessage): void => {
-    switch (msg.type) {
-      case 'interval':
-        addCounters(received[msg.workerIndex]!, msg.counters);
-        lastSeqSeen[msg.workerIndex] = msg.seq;
-        merger!.add(msg, active);
-        break;
-      case 'ready':
-        if (++readyCount === plans.length) onAllReady();
-        break;
-      case 'fatal':
-        fatal.push(`worker ${msg.workerIndex}: ${msg.error.message}`);
-        onAllReady();
-        break;
-      default: {
-        const never: never = msg;
-        throw new Error(`unknown worker message ${JSON.stringify(never)}`);
+  // A shard already past --start-at + grace refuses before it opens anything.
+  chooseStart(options, Date.now(), 0);
+  const run = new SoakRun(options, hooks, stopper);
+  await run.bootWorkers();
+  run.startLoad();
+  const rescue = await run.collectWorkers();
+  const server = await run.coolDown();
+  return run.finish(rescue, server);
+}
+
+/** One soak's state, advanced phase by phase by runSoak. */
+class SoakRun {
+  readonly folder: ResultsFolder;
+  readonly #startedAtMs = Date.now();
+  readonly #cpuAtStart = process.cpuUsage();
+  readonly #plans: WorkerPlan[];
+  readonly #pool: WorkerPool;
+  readonly #fatal: string[] = [];
+  readonly #received: Float64Array[];
+  readonly #lastSeqSeen: number[];
+  readonly #timeline: TimelinePoint[] = [];
+  #active: number;
+  #running: RunningWorker[] = [];
+  #ticks!: TickMerger;
+  #memory: MemorySampling | null = null;
+  #startAtEpochMs = 0;
+  #stopAtMs = Infinity;
+  #coolingDown = false;
+  #timers: NodeJS.Timeout[] = [];
+  readonly #shardLog: ShardLog | null;
+
+  constructor(
+    private readonly options: RunOptions,
+    private readonly hooks: RunHooks,
+    private readonly stopper: RunStopper,
+  ) {
+    this.folder = new ResultsFolder(options.outDir, options.runId, redactorForRun(options));
+    this.#shardLog = options.shard ? new ShardLog(this.folder.dir) : null;
+    this.#plans = buildWorkerPlans(options, 0);
+    this.#pool = new WorkerPool(this.#plans.length);
+    this.#active = this.#plans.length;
+    this.#received = this.#plans.map(() => new Float64Array(COUNTERS_LENGTH));
+    this.#lastSeqSeen = this.#plans.map(() => -1);
+  }
+
+  /** Phase 1: start every worker thread, fix t=0 once all are up, write plan.json. */
+  async bootWorkers(): Promise<void> {
+    let readyCount = 0;
+    let onAllReady: () => void = () => {};
+    const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
+    const onMessage = (msg: WorkerMessage): void => {
+      switch (msg.type) {
+        case 'interval':
+          this.#shardLog?.append(msg);
+          addCounters(this.#received[msg.workerIndex]!, msg.counters);
+          this.#lastSeqSeen[msg.workerIndex] = msg.seq;
+          this.#ticks.add(msg, this.#active);
+          break;
+        case 'ready':
+          if (++readyCount === this.#plans.length) onAllReady();
+          break;
+        case 'fatal':
+          this.#fatal.push(`worker ${msg.workerIndex}: ${msg.error.message}`);
+          onAllReady();
+          break;
+        default: {
+          const never: never = msg;
+          throw new Error(`unknown worker message ${JSON.stringify(never)}`);
+        }
       }
+    };
+    this.#running = this.#plans.map((plan) => this.#pool.start(plan, onMessage));
+    // t=0 is fixed only once every thread is up, so a slow boot (a busy CI core) never eats into
+    // the load phase; a worker that dies while booting ends the wait too.
+    await Promise.race([allReady, ...this.#running.map((w) => w.done.then(() => undefined, () => undefined))]);
+    const readyAtMs = Date.now();
+    try {
+      this.#startAtEpochMs = chooseStart(this.options, readyAtMs, readyAtMs + START_DELAY_MS + this.options.baselineMs);
+    } catch (err) {
+      for (const w of this.#running) w.port.postMessage({ type: 'stop', reason: 'abort', drainMs: 0 } satisfies CoordinatorMessage);
+      await Promise.allSettled(this.#running.map((w) => w.done));
+      await this.#pool.destroy();
+      throw err;
     }
-  };
-  const running: RunningWorker[] = plans.map((plan) => pool.start(plan, onMessage));
-  // t=0 is fixed only once every thread is up, so a slow boot (a busy CI core) never eats into
-  // the load phase; a worker that dies while booting ends the wait too.
-  await Promise.race([allReady, ...running.map((w) => w.done.then(() => undefined, () => undefined))]);
-  const startAtEpochMs = Date.now() + START_DELAY_MS + options.baselineMs;
-  for (const w of running) w.port.postMessage({ type: 'start', startAtEpochMs } satisfies CoordinatorMessage);
-  folder.writePlan({ runId: options.runId, startAtEpochMs, options });
-  const timeline: TimelinePoint[] = [];
-  let stopAtMs = Infinity;
-  let coolingDown = false;
+    this.#ticks = new TickMerger(this.#startAtEpochMs, (t) => this.#phaseAt(t), (point) => this.#onTick(point));
+    for (const w of this.#running) w.port.postMessage({ type: 'start', startAtEpochMs: this.#startAtEpochMs } satisfies CoordinatorMessage);
+    // plan.json first, before any tick: with timeline.ndjson it is enough to rebuild every report after a hard kill.
+    this.folder.writePlan({
+      runId: this.options.runId,
+      startAtEpochMs: this.#startAtEpochMs,
+      options: redactedOptions(this.options),
+      planHash: planHash(this.options),
+      ...shardRecord(this.options, readyAtMs, this.#startAtEpochMs),
+    });
+  }
+
+  /** Phase 2: sample memory, watch ticks, stop at the duration or on any stop request. */
+  startLoad(): void {
+    const { options, stopper } = this;
+    if (options.memorySource) {
+      const sampler = createMemorySampler(options.memorySource);
+      this.#memory = new MemorySampling(sampler, this.#startAtEpochMs, (t) => this.#phaseAt(t), () => sumScalar(this.#ticks.counters, COUNTER.OPEN_NOW), (p) => this.#emit(p));
+      this.#memory.start();
+    }
+    const control: RunControl = {
+      setClients: (clients, rampMs) => {
+        for (const w of this.#running) w.port.postMessage({ type: 'set-clients', clients, rampMs } satisfies CoordinatorMessage);
+      },
+      merged: this.#ticks,
+    };
+    this.hooks.onStart?.({ runId: options.runId, dir: this.folder.dir, workers: this.#plans.length, startAtEpochMs: this.#startAtEpochMs, control });
+    this.#timers.push(setInterval(() => this.#ticks.flushStale(Date.now(), TICK_WAIT_MS), 500));
+    this.#timers.push(setTimeout(() => stopper.stop({ reason: 'duration', status: 'completed', detail: 'duration elapsed' }), Math.max(0, this.#startAtEpochMs + options.durationMs - Date.now())));
+    stopper.onStop((req) => {
+      this.#stopAtMs = Date.now() - this.#startAtEpochMs;
+      const drainMs = req.reason === 'duration' ? options.drainMs : Math.min(options.drainMs, 1000);
+      for (const w of this.#running) w.port.postMessage({ type: 'stop', reason: req.reason, drainMs });
+    });
+  }
+
+  /** Phase 3: wait for every worker to drain and finish; rescue counters that never arrived. */
+  async collectWorkers(): Promise<RescueResult> {
+    const settled: PromiseSettledResult<WorkerFinal>[] = await Promise.allSettled(this.#running.map((w) => w.done));
+    // Each worker's last interval may still be in its port when its task result arrives.
+    await waitFor(() => settled.every((s, i) => s.status === 'rejected' || this.#lastSeqSeen[i]! >= s.value.lastSeq), LAST_INTERVAL_WAIT_MS);
+    for (const t of this.#timers) clearTimeout(t);
+    const rescue = rescueCounters(settled, this.#running, { received: this.#received, lastSeqSeen: this.#lastSeqSeen }, this.#ticks.counters);
+    this.#active -= rescue.died;
+    this.#ticks.flushAll();
+    for (const w of this.#running) w.port.close();
+    await this.#pool.destroy();
+    return rescue;
+  }
+
+  /** Phase 4: no clients, memory still watched (post-drain retention). A second signal still exits. */
+  async coolDown(): Promise<ServerMemoryRecord | null> {
+    if (!this.#memory) return null;
+    this.#coolingDown = true;
+    const reason = this.stopper.request?.reason;
+    if (reason !== 'signal' && reason !== 'unreachable' && sumScalar(this.#ticks.counters, COUNTER.CONN_OPENED) > 0) await sleep(this.options.cooldownMs);
+    return this.#memory.stop();
+  }
+
+  /** Phase 5: summary, availability, verdicts and thresholds; writes summary.json. */
+  finish(rescue: RescueResult, server: ServerMemoryRecord | null): RunOutcome {
+    const { options } = this;
+    const req = this.#endRequest();
+    const endedAtMs = Date.now();
+    this.hooks.onEnd?.(this.#ticks.counters, this.#ticks.grid);
+    const fatal = [...this.#fatal, ...rescue.fatal];
+    const summary = buildSummary(options, this.#ticks, {
+      runId: options.runId,
+      startedAtMs: this.#startAtEpochMs,
+      endedAtMs,
+      loadMs: Number.isFinite(this.#stopAtMs) ? this.#stopAtMs : endedAtMs - this.#startAtEpochMs,
+      status: fatal.length > 0 && req.status === 'completed' ? 'aborted' : req.status,
+      stopReason: [req.detail, ...fatal, ...rescue.warnings].join('; '),
+      workers: this.#plans.length,
+      cpu: process.cpuUsage(this.#cpuAtStart),
+    });
+    if (req.signal) summary.signal = req.signal;
+    if (server) summary.server = server;
+    evaluateRun(summary, this.#timeline, options, server, endedAtMs - this.#startedAtMs);
+    // Server texts, sampler labels and errors may quote a URL or a token: hide secrets before anything is shown or written.
+    const { histograms, ...texts } = summary;
+    const shown: RunSummary = { ...redactDeep(texts, redactorForRun(options)), histograms };
+    this.folder.writeSummary(shown);
+    const t = this.#ticks;
+    return { summary: shown, timeline: this.#timeline, dir: this.folder.dir, folder: this.folder, startAtEpochMs: this.#startAtEpochMs, attemptTimesMs: t.attemptTimesMs, workerTotals: rescue.workerTotals };
+  }
+
+  /**
+   * Why the run ended. A run that opened nothing measured nothing, however it ended (a 1 s run
+   * ends before the per-tick check fires; a server that never answers fails no attempt): it is
+   * 'unreachable', with what the server answered, unless a signal stopped it.
+   */
+  #endRequest(): StopRequest {
+    const req = this.stopper.request ?? { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
+    if (req.reason === 'signal' || sumScalar(this.#ticks.counters, COUNTER.CONN_OPENED) > 0) return req;
+    const totals = profileMetrics(this.#ticks.counters, this.#ticks.grid, null, this.options.clients);
+    return { reason: 'unreachable', status: 'unreachable', detail: describeNothingOpened(totals, this.options, this.#ticks.samples) };
+  }
+
   // A tick belongs to ramp-up if it started before the ramp ended, to drain if it ended after the stop.
-  const phaseAt = (tMs: number): Phase =>
-    coolingDown ? 'cooldown' : tMs < 0 ? 'baseline' : tMs > stopAtMs ? 'drain' : tMs - 1000 < options.rampUpMs ? 'ramp-up' : 'steady';
-  const emit = (point: TimelinePoint): void => {
-    timeline.push(point);
-    folder.appendPoint(point);
-    hooks.onTick?.(point, ticks.counters, ticks.grid);
-  };
-  const ticks = new TickMerger(startAtEpochMs, phaseAt, (point) => {
-    const server = memory?.latest();
+  #phaseAt(tMs: number): Phase {
+    if (this.#coolingDown) return 'cooldown';
+    if (tMs < 0) return 'baseline';
+    if (tMs > this.#stopAtMs) return 'drain';
+    return tMs - 1000 < this.options.rampUpMs ? 'ramp-up' : 'steady';
+  }
+
+  #emit(point: TimelinePoint): void {
+    this.#timeline.push(point);
+    this.folder.appendPoint(point);
+    this.hooks.onTick?.(point, this.#ticks.counters, this.#ticks.grid);
+  }
+
+  #onTick(point: TimelinePoint): void {
+    const server = this.#memory?.latest();
     if (server) point.server = server;
-    emit(point);
-    checkReachable();
-    checkThresholds();
-  });
-  merger = ticks;
-  const memory = options.memorySource
-    ? new MemorySampling(createMemorySampler(options.memorySource), startAtEpochMs, phaseAt, () => sumScalar(ticks.counters, COUNTER.OPEN_NOW), emit)
-    : null;
-  memory?.start();
-  const checkThresholds = (): void => {
-    if (!options.abortOnFail || stopper.request) return;
-    const failed = liveFailures(ticks, options);
+    this.#emit(point);
+    const { options, stopper } = this;
+    if (stopper.request) return;
+    if (unreachableNow(this.#ticks.counters, options.clients)) {
+      stopper.stop({ reason: 'unreachable', status: 'unreachable', detail: 'target unreachable' });
+      return;
+    }
+    if (!options.abortOnFail) return;
+    const failed = liveFailures(this.#ticks, options);
     if (failed.length > 0) {
       stopper.stop({ reason: 'abort', status: 'aborted', detail: `threshold failed: ${failed.map((f) => `${f.expression} (observed ${f.observedText})`).join(', ')}` });
     }
-  };
-  const checkReachable = (): void => {
-    const c = ticks.counters;
-    if (sumScalar(c, COUNTER.CONN_OPENED) > 0) return;
-    let networkErrors = 0;
-    for (let p = 0; p < PROFILES.length; p++)
-      for (let e = 0; e < ERROR_CODES.length; e++) if (e !== HANDSHAKE_ERROR_SLOT) networkErrors += c[errorIndex(p, e)]!;
-    if (networkErrors >= Math.min(options.clients, UNREACHABLE_AFTER_FAILURES)) {
-      stopper.stop({ reason: 'unreachable', status: 'unreachable', detail: 'target unreachable' });
-    }
-  };
-
-  const control: RunControl = {
-    setClients: (clients, rampMs) => {
-      for (const w of running) w.port.postMessage({ type: 'set-clients', clients, rampMs } satisfies CoordinatorMessage);
-    },
-    merged: ticks,
-  };
-  hooks.onStart?.({ runId: options.runId, dir: folder.dir, workers: plans.length, startAtEpochMs, control });
-
-  const staleTimer = setInterval(() => ticks.flushStale(Date.now(), TICK_WAIT_MS), 500);
-  const durationTimer = setTimeout(
-    () => stopper.stop({ reason: 'duration', status: 'completed', detail: 'duration elapsed' }),
-    Math.max(0, startAtEpochMs + options.durationMs - Date.now()),
-  );
-  stopper.onStop((req) => {
-    stopAtMs = Date.now() - startAtEpochMs;
-    const drainMs = req.reason === 'duration' ? options.drainMs : Math.min(options.drainMs, 1000);
-    for (const w of running) w.port.postMessage({ type: 'stop', reason: req.reason, drainMs });
-  });
-
-  const settled = await Promise.allSettled(running.map((w) => w.done));
-  // Each worker's last interval may still be in its port when its task result arrives.
-  await waitFor(() => settled.every((s, i) => s.status === 'rejected' || lastSeqSeen[i]! >= s.value.lastSeq), 3000);
-  clearTimeout(durationTimer);
-  clearInterval(staleTimer);
-  const workerTotals: (Float64Array | null)[] = settled.map((s) => (s.status === 'fulfilled' ? s.value.totals : null));
-  settled.forEach((s, i) => {
-    if (s.status === 'fulfilled') {
-      const final: WorkerFinal = s.value;
-      if (lastSeqSeen[i]! < final.lastSeq) warnings.push(`worker ${i}: its last interval never arrived; counters rescued from its totals, its last second's histograms lost`);
-      // Counters lost on the way (never expected) are rescued from the worker's own totals.
-      const missing = new Float64Array(COUNTERS_LENGTH);
-      let anyMissing = false;
-      for (let k = 0; k < COUNTERS_LENGTH; k++) {
-        missing[k] = final.totals[k]! - received[i]![k]!;
-        if (missing[k] !== 0) anyMissing = true;
-      }
-      if (anyMissing) {
-        addCounters(ticks.counters, missing);
-        if (lastSeqSeen[i]! >= final.lastSeq) warnings.push(`worker ${i}: merged counters differed from its own totals; rescued from its totals`);
-      }
-    } else {
-      // Rescue the dead worker's last counter values from shared memory, labelled as rescued.
-      active--;
-      const rescued = new Float64Array(ticks.counters.length);
-      for (let k = 0; k < rescued.length; k++) rescued[k] = running[i]!.counters[k]! - received[i]![k]!;
-      addCounters(ticks.counters, rescued);
-      fatal.push(`worker ${i} died (${(s.reason as Error).message}); its counters were rescued from shared memory, its last histograms are lost`);
-    }
-  });
-  ticks.flushAll();
-  for (const w of running) w.port.close();
-  await pool.destroy();
-  let server: ServerMemoryRecord | null = null;
-  if (memory) {
-    // Cooldown: no clients, memory still watched (post-drain retention). A second signal still exits.
-    coolingDown = true;
-    if (stopper.request?.reason !== 'signal' && stopper.request?.reason !== 'unreachable') await sleep(options.cooldownMs);
-    server = await memory.stop();
   }
-
-  const req = stopper.request ?? { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
-  const endedAtMs = Date.now();
-  hooks.onEnd?.(ticks.counters, ticks.grid);
-  const summary = buildSummary(options, ticks, {
-    runId: options.runId,
-    startedAtMs: startAtEpochMs,
-    endedAtMs,
-    loadMs: Number.isFinite(stopAtMs) ? stopAtMs : endedAtMs - startAtEpochMs,
-    status: fatal.length > 0 && req.status === 'completed' ? 'aborted' : req.status,
-    stopReason: [req.detail, ...fatal, ...warnings].join('; '),
-    workers: plans.length,
-    cpu: process.cpuUsage(cpuAtStart),
-  });
-  if (server) summary.server = server;
-  judgeRun(summary, timeline, options, server, endedAtMs - startedAtMs);
-  folder.writeSummary(summary);
-  return { summary, timeline, dir: folder.dir, folder, startAtEpochMs, attemptTimesMs: ticks.attemptTimesMs, workerTotals };
 }

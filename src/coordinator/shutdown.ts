@@ -1,6 +1,7 @@
-// One place that decides a run must stop early (SIGINT, SIGTERM, unreachable target, aborting
-// threshold) and tells the run loop; the loop drains, keeps what was measured and writes results.
+// One place that decides a run must stop early (SIGINT, SIGTERM, SIGHUP, unreachable target,
+// aborting threshold) and tells the run loop; the loop drains, keeps what was measured and writes results.
 import type { RunSummary } from '../metrics/result.js';
+import { SIGNAL_EXIT, type StopSignal } from '../outcome.js';
 
 /** Why a run stopped early. */
 export interface StopRequest {
@@ -8,7 +9,7 @@ export interface StopRequest {
   status: RunSummary['status'];
   /** Words for summary.stopReason, e.g. "SIGINT". */
   detail: string;
-  signal?: 'SIGINT' | 'SIGTERM';
+  signal?: StopSignal;
 }
 
 /** A latch the run loop listens to; the first request wins. */
@@ -34,20 +35,24 @@ export class RunStopper {
     else this.#listeners.push(listener);
   }
 
-  /** Routes SIGINT/SIGTERM to a graceful stop; a second signal exits at once. Returns an uninstaller. */
+  /**
+   * Routes SIGINT, SIGTERM and SIGHUP to a graceful stop: drain, write every result, exit
+   * 130/143/129. SIGHUP (the terminal or SSH session closed) is handled exactly like SIGTERM,
+   * so a nightly run whose shell hangs up still leaves its reports. A second signal exits at
+   * once with that signal's code; plan.json and timeline.ndjson are already on disk and
+   * `soakstorm report DIR` rebuilds the rest. Returns an uninstaller.
+   */
   installSignalHandlers(): () => void {
-    const handler = (signal: 'SIGINT' | 'SIGTERM'): void => {
-      if (this.#request?.signal) process.exit(signal === 'SIGINT' ? 130 : 143);
+    const handler = (signal: StopSignal): void => {
+      if (this.#request?.signal) process.exit(SIGNAL_EXIT[signal]);
       this.stop({ reason: 'signal', status: 'interrupted', detail: signal, signal });
       if (this.#request?.signal === undefined) this.#request = { ...this.#request!, signal };
     };
-    const onInt = (): void => handler('SIGINT');
-    const onTerm = (): void => handler('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    const signals: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const handlers = signals.map((sig) => [sig, (): void => handler(sig)] as const);
+    for (const [sig, h] of handlers) process.on(sig, h);
     return () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      for (const [sig, h] of handlers) process.off(sig, h);
     };
   }
 }

@@ -1,19 +1,14 @@
 // Builds summary.json from the merged state: totals, per profile, generator health.
 import { HISTOGRAMS, PROFILES, type ProfileName } from '../protocol.js';
 import { percentileMs } from '../metrics/histogram.js';
+import { judgeSaturation } from '../metrics/saturation.js';
 import { SCHEMA_VERSION, type ClockEstimate, type GeneratorHealth, type RunSummary } from '../metrics/result.js';
-import { profileCounts } from '../scenarios/mix.js';
+import { clientsPerProfile } from './shard.js';
 import { ALL_COLUMN, encodeGrid, profileMetrics } from './merge.js';
 import { describeSettings, type RunOptions } from './plan.js';
+import { redactUrl } from '../metrics/redact.js';
 import type { TickMerger } from './ticks.js';
 import { SOAKSTORM_VERSION } from './version.js';
-
-/** Event-loop p99 above this in a steady tick means the generator could not keep its schedule. */
-export const SATURATED_LOOP_P99_MS = 50;
-/** Share of steady ticks above the bound that makes the whole run saturated. */
-export const SATURATED_TICK_SHARE = 0.2;
-/** Send lateness p99 above this means requests left late: latency figures include generator delay. */
-export const SATURATED_LATENESS_P99_MS = 25;
 
 /** What the run loop knows when it ends. */
 export interface RunEnd {
@@ -27,34 +22,26 @@ export interface RunEnd {
   cpu: NodeJS.CpuUsage;
 }
 
-/** Generator health from the merged event-loop figures and send lateness. */
+/** Generator health from the merged event-loop figures and send lateness (rule: metrics/saturation.ts). */
 export function generatorHealth(m: TickMerger, workers: number, cpu: NodeJS.CpuUsage): GeneratorHealth {
   const lateness = m.grid[HISTOGRAMS.indexOf('sendLateness')]![ALL_COLUMN]!;
-  const latenessP99Ms = percentileMs(lateness, 99);
-  const steady = m.steadyLoopP99Ms;
-  const slowTicks = steady.filter((v) => v > SATURATED_LOOP_P99_MS).length;
-  const reasons: string[] = [];
-  if (steady.length > 0 && slowTicks / steady.length >= SATURATED_TICK_SHARE) {
-    reasons.push(`worker event loop p99 was above ${SATURATED_LOOP_P99_MS} ms in ${slowTicks} of ${steady.length} steady seconds`);
-  }
-  if (latenessP99Ms > SATURATED_LATENESS_P99_MS) {
-    reasons.push(`sends left ${latenessP99Ms} ms late at p99 (bound ${SATURATED_LATENESS_P99_MS} ms)`);
-  }
+  const rule = judgeSaturation(m.loadTicks);
   return {
     workers,
     eventLoopP99MaxMs: round(m.eventLoopP99MaxMs),
     eventLoopMaxMs: round(m.eventLoopMaxMs),
     cpuUserMs: Math.round(cpu.user / 1000),
     cpuSystemMs: Math.round(cpu.system / 1000),
-    sendLatenessP99Ms: latenessP99Ms,
-    saturated: reasons.length > 0,
-    reason: reasons.length > 0 ? `load generator saturated: ${reasons.join('; ')}. Use more --workers or fewer clients; latency figures include generator delay.` : '',
+    sendLatenessP99Ms: percentileMs(lateness, 99),
+    saturated: rule.saturated,
+    reason: rule.saturated ? `load generator saturated: ${rule.reasons.join('; ')}. Use more --workers or fewer clients; latency figures include generator delay.` : '',
   };
 }
 
 /** The whole summary.json (verdicts and thresholds are added by their modules afterwards). */
 export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): RunSummary {
-  const perProfile = profileCounts(options.clients, options.mix);
+  // A shard reports its own share; merge rebuilds the whole population's counts.
+  const perProfile = clientsPerProfile(options);
   const profiles: RunSummary['profiles'] = {};
   PROFILES.forEach((name: ProfileName, p) => {
     if (perProfile[p]! > 0) profiles[name] = profileMetrics(m.counters, m.grid, p, perProfile[p]!);
@@ -69,9 +56,9 @@ export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): R
     endedAt: new Date(end.endedAtMs).toISOString(),
     durationMs: Math.max(0, end.endedAtMs - end.startedAtMs),
     loadMs: Math.max(0, end.loadMs),
-    target: { url: options.url, driver: options.driver },
+    target: { url: redactUrl(options.url), driver: options.driver },
     settings: describeSettings(options),
-    totals: profileMetrics(m.counters, m.grid, null, options.clients),
+    totals: profileMetrics(m.counters, m.grid, null, perProfile.reduce((a, b) => a + b, 0)),
     profiles,
     generator: generatorHealth(m, end.workers, end.cpu),
     ...clockField(m),

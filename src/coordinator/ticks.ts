@@ -1,7 +1,8 @@
 // Per-tick merging: collects every worker's interval for second k, then emits one timeline
 // point; also folds everything into the run's cumulative counters and histograms.
 import { COUNTER, COUNTERS_LENGTH, PROFILES, scalarIndex, type IntervalMessage, type RunEvent, type TextSample } from '../protocol.js';
-import { addEncoded, createHistogram, percentileMs, type Histogram } from '../metrics/histogram.js';
+import { addEncoded, countAbove, createHistogram, percentileMs, type Histogram } from '../metrics/histogram.js';
+import { SATURATION, type SaturationTick } from '../metrics/saturation.js';
 import type { Phase, TimelinePoint } from '../metrics/result.js';
 import { addCounters, addHistograms, closeCounts, createSparseGrid, mergeEvents, mergeSamples, sumErrors, sumScalar, type HistogramGrid } from './merge.js';
 
@@ -13,6 +14,7 @@ interface TickAccumulator {
   counters: Float64Array;
   rtt: Histogram;
   lag: Histogram;
+  late: Histogram;
   elP99Ms: number;
 }
 
@@ -23,11 +25,11 @@ export class TickMerger {
   readonly grid: HistogramGrid = createSparseGrid();
   readonly samples: TextSample[] = [];
   readonly events: RunEvent[] = [];
-  /** Highest per-worker event-loop p99 and max seen, and per-tick maxima in steady state. */
+  /** Highest per-worker event-loop p99 and max seen, and per-tick maxima under load (ramp-up, steady). */
   eventLoopP99MaxMs = 0;
   eventLoopMaxMs = 0;
   utilizationMax = 0;
-  readonly steadyLoopP99Ms: number[] = [];
+  readonly loadTicks: SaturationTick[] = [];
   readonly attemptTimesMs: number[] = [];
   readonly #pending = new Map<number, TickAccumulator>();
   #nextSeq = 0;
@@ -52,7 +54,7 @@ export class TickMerger {
     const seq = Math.max(msg.seq, this.#nextSeq);
     let acc = this.#pending.get(seq);
     if (!acc) {
-      acc = { seq, t1Ms: msg.t1Ms, reports: 0, counters: new Float64Array(COUNTERS_LENGTH), rtt: createHistogram(), lag: createHistogram(), elP99Ms: 0 };
+      acc = { seq, t1Ms: msg.t1Ms, reports: 0, counters: new Float64Array(COUNTERS_LENGTH), rtt: createHistogram(), lag: createHistogram(), late: createHistogram(), elP99Ms: 0 };
       this.#pending.set(seq, acc);
     }
     acc.reports++;
@@ -60,6 +62,7 @@ export class TickMerger {
     addCounters(acc.counters, msg.counters);
     for (const e of msg.histograms.rtt) addEncoded(acc.rtt, e);
     for (const e of msg.histograms.lag) addEncoded(acc.lag, e);
+    for (const e of msg.histograms.sendLateness) addEncoded(acc.late, e);
     acc.elP99Ms = Math.max(acc.elP99Ms, msg.eventLoopP99Ms);
     if (acc.reports >= activeWorkers) this.flushThrough(seq);
   }
@@ -91,7 +94,6 @@ export class TickMerger {
     const c = acc.counters;
     const tMs = acc.t1Ms - this.startAtEpochMs;
     const phase = this.phaseAt(tMs);
-    if (phase === 'steady') this.steadyLoopP99Ms.push(acc.elP99Ms);
     const openByProfile: TimelinePoint['openByProfile'] = {};
     PROFILES.forEach((name, p) => {
       const open = this.counters[scalarIndex(p, COUNTER.OPEN_NOW)]!;
@@ -123,7 +125,11 @@ export class TickMerger {
       openByProfile,
       eventLoopP99Ms: Math.round(acc.elP99Ms * 1000) / 1000,
     };
+    if (acc.late.totalCount > 0) point.lateSendShare = Math.round((countAbove(acc.late, SATURATION.sendLateMs * 1000) / acc.late.totalCount) * 1e4) / 1e4;
+    // The same rounded figure the timeline holds, so the saturation rule sees identical input here and in the verdict.
+    if (phase === 'ramp-up' || phase === 'steady') this.loadTicks.push({ eventLoopP99Ms: point.eventLoopP99Ms, lateSendShare: point.lateSendShare ?? 0, sent: point.sent });
     acc.rtt.destroy();
+    acc.late.destroy();
     acc.lag.destroy();
     return point;
   }

@@ -25,6 +25,8 @@ export interface LabConnection {
   close(code: number, reason: string): void;
   /** Ends the TCP connection with no close frame or stream end, like a proxy cut or a crash. */
   destroy(): void;
+  /** Bytes written to the socket so far, headers and frames included (--idle-timeout watches it). */
+  bytesWritten(): number;
   /** Called on each scheduler tick after this connection's pushes (burst flushes). */
   afterTick?(nowMs: number): void;
 }

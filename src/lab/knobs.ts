@@ -7,6 +7,7 @@ import {
   type CloseCodeWeight,
   type LabOptions,
 } from './options.js';
+import { parseBytes as parseSize, parseDurationMs as parseDuration, showBytes, showDuration } from '../units.js';
 
 type KnobKey = Exclude<keyof LabOptions, 'host' | 'port' | 'crashMode' | 'tickMs'>;
 type Parse = (text: string, flag: string) => LabOptions[KnobKey];
@@ -22,26 +23,26 @@ export interface LabKnob {
   show: (value: never) => string;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
-
 function bad(flag: string, rule: string, text: string, example: string): never {
   throw new LabOptionError(`${flag} must be ${rule} (got "${text}"). Pass for example ${flag} ${example}.`);
 }
 
-/** Parses `500`, `500ms`, `1.5s`, `5m`, `1h` into whole milliseconds (a bare number is ms). */
+/** A duration with a unit (`500ms`, `1.5s`, `5m`, `1h`, or `0`), shared with `run` (src/units.ts). */
 export function parseDurationMs(text: string, flag: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (m === null) bad(flag, 'a duration such as 500ms, 15s, 5m or 0', text, '15s');
-  return Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 'ms']!);
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new LabOptionError(`${flag} ${(err as Error).message}.`);
+  }
 }
 
-/** Parses `4096`, `64k`, `64KiB`, `1m`, `1MiB` into bytes (k and m are 1024-based). */
+/** A size (`4096`, `64k`, `64KB`, `1MiB`; 1024-based), shared with `run` (src/units.ts). */
 export function parseBytes(text: string, flag: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = m === null ? undefined : BYTE_UNITS[m[2]!.toLowerCase()];
-  if (m === null || unit === undefined) bad(flag, 'a size such as 4096, 64k or 1MiB', text, '64k');
-  return Math.round(Number(m[1]) * unit);
+  try {
+    return parseSize(text);
+  } catch (err) {
+    throw new LabOptionError(`${flag} ${(err as Error).message}.`);
+  }
 }
 
 /** Parses a fraction `0.05` or a percentage `5%`. */
@@ -65,10 +66,7 @@ function choice<T extends string | number>(values: readonly T[]): Parse {
   };
 }
 
-const showMs = (ms: number): string =>
-  ms === 0 ? '0' : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-const showBytes = (n: number): string =>
-  n !== 0 && n % 1024 ** 2 === 0 ? `${n / 1024 ** 2}MiB` : n !== 0 && n % 1024 === 0 ? `${n / 1024}KiB` : String(n);
+const showMs = showDuration;
 const showPlain = (v: unknown): string => String(v);
 const showMix = (mix: readonly CloseCodeWeight[]): string =>
   mix.map((e) => (e.weight === 1 ? String(e.code) : `${e.code}:${e.weight}`)).join(',');
@@ -83,6 +81,7 @@ export const LAB_KNOBS: readonly LabKnob[] = [
   { key: 'maxBufferedBytes', flag: '--max-buffered', arg: 'bytes', help: 'unsent bytes queued in the lab for one connection before --slow-policy acts', parse: parseBytes, show: showBytes },
   { key: 'slowCloseCode', flag: '--slow-close-code', arg: 'code', help: 'close code for --slow-policy disconnect: 1008 or 1013 (streams are reset)', parse: (t, f) => Number(choice(['1008', '1013'])(t, f)) as LabOptions[KnobKey], show: showPlain },
   { key: 'ageCutMs', flag: '--age-cut', arg: 'duration', help: 'destroy every connection at this age with no close frame, even while heartbeats flow (0 = off)', parse: parseDurationMs, show: showMs },
+  { key: 'idleTimeoutMs', flag: '--idle-timeout', arg: 'duration', help: 'destroy a connection this long after the last byte sent to it, no close frame and no ping first, like a proxy idle timer (0 = off)', parse: parseDurationMs, show: showMs },
   { key: 'heartbeatMs', flag: '--heartbeat', arg: 'duration', help: 'WebSocket ping and SSE ": hb" interval; a ping unanswered by the next one terminates (0 = none)', parse: parseDurationMs, show: showMs },
   { key: 'dropRate', flag: '--drop-rate', arg: 'fraction', help: 'fraction of echoes and pushes silently dropped, seq still advancing (0.01 or 1%)', parse: parseFraction, show: showPlain },
   { key: 'crashAfterMs', flag: '--crash-after', arg: 'duration', help: 'crash this long after start: the process exits, or with --restart-after all sockets die and it listens again (0 = never)', parse: parseDurationMs, show: showMs },

@@ -49,6 +49,7 @@ export function renderMetrics(ctx: LabContext): string {
     ['stream_ends_total', 'Streams ended cleanly by the server.', s.streamEnds],
     ['heartbeat_terminations_total', 'Connections terminated for a missed pong.', s.heartbeatTerminations],
     ['age_cuts_total', 'Connections cut at --age-cut without a close frame.', s.ageCuts],
+    ['idle_cuts_total', 'Connections cut at --idle-timeout without a close frame.', s.idleCuts],
     ['drops_total', 'Messages dropped by --drop-rate.', s.drops],
     ['slow_drops_total', 'Pushes shed for a slow consumer.', s.slowDrops],
     ['slow_disconnects_total', 'Slow consumers disconnected.', s.slowDisconnects],

@@ -38,6 +38,8 @@ export interface LabOptions {
   slowCloseCode: (typeof SLOW_CLOSE_CODES)[number];
   /** Destroy every connection at this age with no close frame, heartbeats or not (0 = off). */
   ageCutMs: number;
+  /** Destroy a connection this long after the last byte written to it, no close frame (0 = off). */
+  idleTimeoutMs: number;
   /** WebSocket ping and SSE comment interval; an unanswered ping is fatal at the next (0 = none). */
   heartbeatMs: number;
   /** Fraction of echoes and pushes silently dropped (seq still advances). */
@@ -80,6 +82,7 @@ export const DEFAULT_LAB_OPTIONS: Readonly<LabOptions> = Object.freeze({
   maxBufferedBytes: 1024 * 1024,
   slowCloseCode: 1013,
   ageCutMs: 0,
+  idleTimeoutMs: 0,
   heartbeatMs: 10_000,
   dropRate: 0,
   crashAfterMs: 0,
@@ -119,6 +122,10 @@ export const LAB_PRESETS = {
   'idle-cut': {
     summary: 'cuts every connection at 15 s with no close frame, 5 s heartbeats flowing',
     options: { ageCutMs: 15_000, heartbeatMs: 5_000 },
+  },
+  'idle-timeout': {
+    summary: 'cuts a connection 10 s after the last byte sent to it, no close frame, no heartbeat',
+    options: { idleTimeoutMs: 10_000, heartbeatMs: 0 },
   },
   'no-heartbeat': { summary: 'never pings, so dead clients are never reaped', options: { heartbeatMs: 0 } },
   crash: {

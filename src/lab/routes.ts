@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LabContext } from './context.js';
 import { acceptStream } from './stream-connection.js';
+import { servedMetrics } from './cluster-metrics.js';
 import { debugMemory, PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 
 const INDEX = `soakstorm lab
@@ -40,7 +41,7 @@ export function handleRequest(ctx: LabContext, req: IncomingMessage, res: Server
       acceptStream(ctx, 'ndjson', req, res, url);
       return;
     case '/metrics':
-      text(res, 200, renderMetrics(ctx), PROMETHEUS_CONTENT_TYPE);
+      text(res, 200, servedMetrics(renderMetrics(ctx)), PROMETHEUS_CONTENT_TYPE);
       return;
     case '/debug/memory':
       text(res, 200, JSON.stringify(debugMemory(ctx)) + '\n', 'application/json');

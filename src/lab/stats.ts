@@ -21,6 +21,8 @@ export interface LabStats {
   streamEnds: number;
   heartbeatTerminations: number;
   ageCuts: number;
+  /** Connections destroyed by --idle-timeout. */
+  idleCuts: number;
   /** Echoes and pushes dropped by --drop-rate. */
   drops: number;
   /** Pushes shed because the consumer's backlog passed maxBufferedBytes (slow-policy drop). */
@@ -49,6 +51,7 @@ export function createLabStats(): LabStats {
     streamEnds: 0,
     heartbeatTerminations: 0,
     ageCuts: 0,
+    idleCuts: 0,
     drops: 0,
     slowDrops: 0,
     slowDisconnects: 0,

@@ -65,6 +65,10 @@ export class StreamConnection implements LabConnection {
     this.#res.end(held ?? undefined);
   }
 
+  bytesWritten(): number {
+    return this.#res.socket?.bytesWritten ?? 0;
+  }
+
   destroy(): void {
     this.closing = true;
     this.#res.socket?.destroy();

@@ -65,6 +65,7 @@ export function resolveLabOptions(partial: Partial<LabOptions> = {}): LabOptions
     fail('--slow-close-code', '1008 or 1013', o.slowCloseCode, 'Pass --slow-close-code 1013');
   }
   wholeNumber('--age-cut', o.ageCutMs);
+  wholeNumber('--idle-timeout', o.idleTimeoutMs);
   wholeNumber('--heartbeat', o.heartbeatMs);
   fraction('--drop-rate', o.dropRate);
   wholeNumber('--crash-after', o.crashAfterMs);

@@ -32,6 +32,11 @@ export class WsConnection implements LabConnection {
     this.ws = ws;
   }
 
+  bytesWritten(): number {
+    // ws keeps the upgraded socket on _socket; its byte count includes frames queued to the kernel.
+    return (this.ws as unknown as { _socket?: { bytesWritten: number } })._socket?.bytesWritten ?? 0;
+  }
+
   bufferedBytes(): number {
     return this.ws.bufferedAmount;
   }

@@ -97,3 +97,16 @@ export function summarizeHistogram(h: Histogram): LatencySummary {
 export function percentileMs(h: Histogram, p: number): number {
   return h.totalCount === 0 ? 0 : round3(h.getValueAtPercentile(p) / 1000);
 }
+
+/** How many recorded values are above `boundUs` (bucket resolution), e.g. sends later than a bound. */
+export function countAbove(h: Histogram, boundUs: number): number {
+  if (h.totalCount === 0) return 0;
+  const it = (h as unknown as { recordedValuesIterator: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } } }).recordedValuesIterator;
+  it.reset();
+  let above = 0;
+  while (it.hasNext()) {
+    const v = it.next();
+    if (v.valueIteratedTo > boundUs) above += v.countAtValueIteratedTo;
+  }
+  return above;
+}

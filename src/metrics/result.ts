@@ -2,6 +2,7 @@
 // Reporters, verdicts and compare read only these types, never worker messages.
 import type { ClosedBy, CounterName, DriverName, HistogramName, ProfileName, RunEvent, TextSample } from '../protocol.js';
 import type { LatencySummary } from './histogram.js';
+import type { Judgement, StopSignal } from '../outcome.js';
 
 /** Bumped on any incompatible change to RunSummary or TimelinePoint. */
 export const SCHEMA_VERSION = 1;
@@ -78,8 +79,26 @@ export interface TimelinePoint {
   /** Open connections per profile at the tick's end. */
   openByProfile: Partial<Record<ProfileName, number>>;
   eventLoopP99Ms: number;
+  /** Share of this tick's sends that left later than the saturation bound (metrics/saturation.ts). */
+  lateSendShare?: number;
   /** Server memory samples taken in this tick, if a sampler is configured. */
   server?: Record<string, number>;
+}
+
+/** Seconds with zero open connections while clients wanted to be connected, and failed attempts. */
+export interface Availability {
+  /** Load ticks (ramp-up after the first second, steady) judged. */
+  loadSeconds: number;
+  /** Of those, ticks that ended with no connection open. */
+  downSeconds: number;
+  /** 1 − downSeconds / loadSeconds; null without load ticks. */
+  ratio: number | null;
+  /** Longest run of consecutive down seconds. */
+  longestDownSeconds: number;
+  attempted: number;
+  failed: number;
+  /** failed / attempted; null without attempts. */
+  failedShare: number | null;
 }
 
 /** Names of the verdicts soakstorm can reach. */
@@ -91,7 +110,8 @@ export type VerdictId =
   | 'reconnect-loop'
   | 'storm-recovery'
   | 'burstiness'
-  | 'generator-saturated';
+  | 'generator-saturated'
+  | 'availability';
 
 /** One diagnosis with the numbers behind it; 'inconclusive' says what data was missing. */
 export interface Verdict {
@@ -124,6 +144,14 @@ export interface RunSummary {
   status: 'completed' | 'interrupted' | 'aborted' | 'unreachable';
   /** Why the run ended, in words ('duration elapsed', 'SIGINT', …). */
   stopReason: string;
+  /** The signal that stopped the run, when one did (decides exit 130/143/129). */
+  signal?: StopSignal;
+  /** Whether the target was there while clients wanted it (see metrics/availability.ts). */
+  availability?: Availability;
+  /** judgeRun's answer when the summary was written (exit code, outcome, reasons); reports re-judge, never read it. */
+  outcome?: Judgement;
+  /** Set when summary.json was rebuilt from plan.json + timeline.ndjson after a hard kill. */
+  rebuilt?: string;
   startedAt: string;
   endedAt: string;
   durationMs: number;

@@ -3,6 +3,10 @@
 // and a failed sample is returned as data, never thrown.
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
+import { implausibleBytes, jsonNumber } from './memory-value.js';
+import { parsePrometheusText, type PromSample } from './prometheus-text.js';
+
+export { parsePrometheusText, type PromSample } from './prometheus-text.js';
 
 /** Where to read the server's memory from (one of --server-pid / --server-metrics / --server-memory-url). */
 export type MemorySource =
@@ -119,7 +123,7 @@ export async function samplePid(pid: number): Promise<MemoryReading> {
 }
 
 async function httpGet(agent: Agent, url: string, timeoutMs: number): Promise<string> {
-  const res = await request(url, { dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await request(withoutUserinfo(url), { dispatcher: agent, signal: AbortSignal.timeout(timeoutMs), headers: basicAuthOf(url) });
   if (res.statusCode !== 200) {
     await res.body.dump();
     throw new Error(`HTTP ${res.statusCode}`);
@@ -144,90 +148,8 @@ function describeError(err: unknown): string {
   return typeof code === 'string' && code !== '' ? `${code}: ${err.message}` : err.message;
 }
 
-/** One sample line of the Prometheus text exposition format. */
-export interface PromSample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-  timestampMs?: number;
-}
-
-/**
- * Parses Prometheus text exposition format 0.0.4 (and the OpenMetrics subset servers emit):
- * skips `#` lines, reads `name{label="v",…} value [timestamp]`, unescapes \\ \" \n in label
- * values, accepts quoted UTF-8 names inside braces, Go float spellings (1.5e+06, +Inf, NaN)
- * and drops OpenMetrics exemplars (` # {…}`). Lines it cannot read are skipped, never thrown.
- */
-export function parsePrometheusText(text: string): PromSample[] {
-  const out: PromSample[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const s = parseSampleLine(line);
-    if (s !== undefined) out.push(s);
-  }
-  return out;
-}
-
-function parseSampleLine(line: string): PromSample | undefined {
-  let i = 0;
-  let name = '';
-  while (i < line.length && /[A-Za-z0-9_:]/.test(line[i]!)) name += line[i++];
-  const labels: Record<string, string> = {};
-  if (line[i] === '{') {
-    i++;
-    for (;;) {
-      while (line[i] === ' ' || line[i] === ',') i++;
-      if (line[i] === '}') break;
-      if (i >= line.length) return undefined;
-      let key = '';
-      if (line[i] === '"') [key, i] = readQuoted(line, i);
-      else while (i < line.length && /[A-Za-z0-9_]/.test(line[i]!)) key += line[i++];
-      while (line[i] === ' ') i++;
-      if (line[i] !== '=') {
-        // A quoted string with no "=" is the metric name (Prometheus 3 UTF-8 names).
-        if (name !== '' || key === '') return undefined;
-        name = key;
-        continue;
-      }
-      i++;
-      while (line[i] === ' ') i++;
-      if (line[i] !== '"') return undefined;
-      let value: string;
-      [value, i] = readQuoted(line, i);
-      labels[key] = value;
-    }
-    i++;
-  }
-  if (name === '') return undefined;
-  const rest = line.slice(i).split(' # ')[0]!.trim().split(/\s+/);
-  const value = parseGoFloat(rest[0] ?? '');
-  if (value === undefined) return undefined;
-  const ts = Number(rest[1] ?? NaN);
-  return Number.isFinite(ts) ? { name, labels, value, timestampMs: ts } : { name, labels, value };
-}
-
-function readQuoted(line: string, start: number): [string, number] {
-  let i = start + 1;
-  let s = '';
-  while (i < line.length && line[i] !== '"') {
-    if (line[i] === '\\' && i + 1 < line.length) {
-      const c = line[++i]!;
-      s += c === 'n' ? '\n' : c;
-    } else s += line[i];
-    i++;
-  }
-  return [s, i + 1];
-}
-
-function parseGoFloat(s: string): number | undefined {
-  const special: Record<string, number> = { '+inf': Infinity, inf: Infinity, '-inf': -Infinity, nan: NaN };
-  const v = special[s.toLowerCase()] ?? (s === '' ? NaN : Number(s));
-  return Number.isNaN(v) && s.toLowerCase() !== 'nan' ? undefined : v;
-}
-
-/** Sum of every series of `name` (label sets are summed, e.g. one per cluster worker). */
-function promValue(samples: PromSample[], name: string): number | undefined {
+/** Sum of every series of `name` (label sets are summed, e.g. one per cluster worker); NaN/Inf kept for the check. */
+function promSum(samples: PromSample[], name: string): number | undefined {
   let found = false;
   let sum = 0;
   for (const s of samples) {
@@ -235,14 +157,24 @@ function promValue(samples: PromSample[], name: string): number | undefined {
     found = true;
     sum += s.value;
   }
-  return found && Number.isFinite(sum) ? sum : undefined;
+  return found ? sum : undefined;
+}
+
+/** A plausible byte figure of `name`, or undefined (absent or nonsense: extras are only kept when sane). */
+function promValue(samples: PromSample[], name: string): number | undefined {
+  const v = promSum(samples, name);
+  return v !== undefined && implausibleBytes(v) === undefined ? v : undefined;
 }
 
 /** A reading from a Prometheus page: `metric` plus RSS / heap / external where published. */
 export function readingFromPrometheus(text: string, metric: string, url: string): MemoryReading {
   const samples = parsePrometheusText(text);
-  const bytes = promValue(samples, metric);
+  const bytes = promSum(samples, metric);
+  const nonsense = bytes === undefined ? undefined : implausibleBytes(bytes);
+  if (nonsense !== undefined) return { ok: false, error: `${metric} at ${url} rejected: ${nonsense}` };
   if (bytes === undefined) {
+    const unread = new RegExp(`^${metric.replace(/[^A-Za-z0-9_:]/g, '\\$&')}(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text);
+    if (unread) return { ok: false, error: `${metric} at ${url} rejected: ${JSON.stringify(unread[1])} is not a decimal number` };
     const hints = [...new Set(samples.map((s) => s.name).filter((n) => /memory|heap|rss|bytes/.test(n)))].slice(0, 3);
     const more = hints.length > 0 ? ` (memory-like metrics there: ${hints.join(', ')})` : '';
     return { ok: false, error: `metric ${metric} not found at ${url}${more}` };
@@ -262,8 +194,13 @@ export function readingFromJson(text: string, jsonPath: string, unit: MemoryUnit
   } catch {
     return { ok: false, error: `${url} did not return JSON` };
   }
-  const v = toNumber(resolvePath(doc, jsonPath));
-  if (v === undefined) return { ok: false, error: `no number at ${jsonPath} in the JSON from ${url}` };
+  const raw = resolvePath(doc, jsonPath);
+  const read = jsonNumber(raw);
+  if (read === undefined) return { ok: false, error: `no number at ${jsonPath} in the JSON from ${url}` };
+  if ('error' in read) return { ok: false, error: `${jsonPath} at ${url} rejected: ${read.error}` };
+  const v = read.n;
+  const nonsense = implausibleBytes(v * UNIT_BYTES[unit], raw);
+  if (nonsense !== undefined) return { ok: false, error: `${jsonPath} at ${url} rejected: ${nonsense}` };
   const top = (key: string, scale: number): number | undefined => {
     const n = toNumber(resolvePath(doc, key));
     return n === undefined ? undefined : n * scale;
@@ -289,10 +226,25 @@ export function resolvePath(doc: unknown, path: string): unknown {
 }
 
 function toNumber(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : undefined;
+  const read = jsonNumber(v);
+  return read !== undefined && 'n' in read && implausibleBytes(read.n) === undefined ? read.n : undefined;
 }
 
 function withExtras(r: MemorySample, extras: Omit<MemorySample, 'ok' | 'bytes'>): MemorySample {
   return Object.assign(r, Object.fromEntries(Object.entries(extras).filter(([, v]) => v !== undefined)));
+}
+
+/** undici drops user:password@ from a URL without a word: it is sent as Basic auth instead. */
+function basicAuthOf(url: string): Record<string, string> {
+  const u = new URL(url);
+  if (u.username === '' && u.password === '') return {};
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+function withoutUserinfo(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
 }

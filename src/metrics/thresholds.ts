@@ -5,7 +5,8 @@ import type { HistogramName, ProfileName } from '../protocol.js';
 import { SoakstormError, SoakstormOptionErrors } from '../errors.js';
 import { decodeHistogram, percentileMs } from './histogram.js';
 import type { Histogram } from './histogram.js';
-import type { ProfileMetrics, RunSummary, ThresholdResult, Verdict, VerdictId } from './result.js';
+import { countAndBase, formatObserved } from './threshold-values.js';
+import type { Availability, ProfileMetrics, RunSummary, ThresholdResult, Verdict, VerdictId } from './result.js';
 
 /** Comparison operators, longest first so "<=" wins over "<". */
 const OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;
@@ -17,10 +18,11 @@ type VerdictStatus = Verdict['status'];
 /** What a metric measures; decides which units fit and what its base unit is. */
 type Dimension = 'duration' | 'count' | 'ratio' | 'bytes-per-min' | 'verdict';
 type Family = 'closes' | 'errors' | 'drops' | 'reorders' | 'duplicates' | 'failed';
-type MetricRef =
+export type MetricRef =
   | { kind: 'hist'; name: HistogramName; stat: 'p' | 'min' | 'max' | 'mean' | 'count'; p: number }
   | { kind: 'counted'; family: Family; key: string; as: 'count' | 'rate' | 'auto' }
   | { kind: 'slope' }
+  | { kind: 'availability' }
   | { kind: 'verdict'; id: VerdictId };
 
 /** A parsed threshold; `limit` is in the metric's base unit (ms, count, fraction, bytes/min). */
@@ -54,12 +56,14 @@ export interface ThresholdSource {
   /** The cumulative µs histogram, when available (needed for percentiles beyond p50/p90/p99/p99.9). */
   histogram(scope: ThresholdScope, name: HistogramName): Histogram | undefined;
   verdict(id: VerdictId): Verdict | undefined;
+  /** The run's availability figures (end of run only; absent mid-run, which reads as no data). */
+  availability?(): Availability | undefined;
 }
 
-const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated'];
+const VERDICT_IDS: readonly VerdictId[] = ['leak', 'backpressure', 'idle-cut', 'zombie', 'reconnect-loop', 'storm-recovery', 'burstiness', 'generator-saturated', 'availability'];
 const HIST_ALIASES: Record<string, HistogramName> = { rtt_raw: 'rttRaw', send_lateness: 'sendLateness' };
 const FAMILIES: Record<string, Family> = { closes: 'closes', errors: 'errors', drops: 'drops', gaps: 'drops', reorders: 'reorders', duplicates: 'duplicates', connections: 'failed' };
-const KNOWN = `${HISTOGRAMS.join(', ')}, closes, errors, drops, reorders, duplicates, connections.failed, server.memory.slope, verdict.<id>`;
+const KNOWN = `${HISTOGRAMS.join(', ')}, closes, errors, drops, reorders, duplicates, connections.failed, availability, server.memory.slope, verdict.<id>`;
 const UNIT_HELP: Record<Dimension, string> = {
   duration: 'a duration: use us, ms, s or m',
   count: 'a count: write a plain number',
@@ -88,7 +92,7 @@ export function parseThreshold(expression: string): Threshold {
     path = path.slice(1);
   }
   const ref = resolveMetric(path, fail);
-  if (scope !== 'all' && (ref.kind === 'slope' || ref.kind === 'verdict')) fail(`"${lhs.split('.').slice(1).join('.')}" has no per-profile value (drop the "${scope}." prefix)`);
+  if (scope !== 'all' && (ref.kind === 'slope' || ref.kind === 'verdict' || ref.kind === 'availability')) fail(`"${lhs.split('.').slice(1).join('.')}" has no per-profile value (drop the "${scope}." prefix)`);
   if (ref.kind === 'verdict') {
     if (op !== '==' && op !== '!=') fail(`verdicts compare with == or != (got "${op}")`);
     if (rhs !== 'pass' && rhs !== 'fail' && rhs !== 'inconclusive') fail(`expected pass, fail or inconclusive after "${op}"`);
@@ -98,7 +102,7 @@ export function parseThreshold(expression: string): Threshold {
   const [, num, unit = ''] = m;
   const value = Number(num);
   if (ref.kind === 'counted') ref.as = ref.as === 'rate' || (ref.as === 'auto' && unit === '%') ? 'rate' : 'count';
-  const dimension: Dimension = ref.kind === 'slope' ? 'bytes-per-min' : ref.kind === 'hist' ? (ref.stat === 'count' ? 'count' : 'duration') : ref.as === 'rate' ? 'ratio' : 'count';
+  const dimension: Dimension = ref.kind === 'availability' ? 'ratio' : ref.kind === 'slope' ? 'bytes-per-min' : ref.kind === 'hist' ? (ref.stat === 'count' ? 'count' : 'duration') : ref.as === 'rate' ? 'ratio' : 'count';
   const scale = unitScale(dimension, unit);
   const help = ref.kind === 'counted' && dimension === 'count' ? 'a count: write a plain number, or a share with %' : UNIT_HELP[dimension];
   if (scale === undefined) fail(`unit "${unit}" does not fit ${lhs} (${help})`);
@@ -142,6 +146,8 @@ function resolveMetric(path: string[], fail: (reason: string) => never): MetricR
     return { kind: 'verdict', id: second as VerdictId };
   }
   if (name === 'server.memory.slope') return { kind: 'slope' };
+  // Share of load seconds with a connection open (metrics/availability.ts), e.g. availability>=99%.
+  if (name === 'availability') return { kind: 'availability' };
   const hist = HIST_ALIASES[head] ?? (HISTOGRAMS as readonly string[]).find((h) => h === head);
   if (hist !== undefined) {
     const stat = path.slice(1).join('.');
@@ -205,6 +211,7 @@ export function sourceFromSummary(summary: RunSummary): ThresholdSource {
       return cache.get(k);
     },
     verdict: (id) => summary.verdicts.find((v) => v.id === id),
+    availability: () => summary.availability,
   };
 }
 
@@ -256,6 +263,7 @@ function readBase(t: Threshold, source: ThresholdSource): number | null {
     const slope = source.verdict('leak')?.evidence['slopeBytesPerMin'];
     return typeof slope === 'number' && Number.isFinite(slope) ? slope : null;
   }
+  if (ref.kind === 'availability') return source.availability?.()?.ratio ?? null;
   const m = source.metrics(t.scope);
   if (ref.kind === 'hist') {
     const h = source.histogram(t.scope, ref.name);
@@ -274,26 +282,4 @@ function readBase(t: Threshold, source: ThresholdSource): number | null {
   if (!m || ref.kind !== 'counted') return null;
   const [count, denominator] = countAndBase(ref, m);
   return !(denominator > 0) ? null : ref.as === 'rate' ? count / denominator : count;
-}
-
-/** A counted metric's count and the denominator of its rate (also its "has data" test). */
-function countAndBase(ref: Extract<MetricRef, { kind: 'counted' }>, m: ProfileMetrics): [number, number] {
-  const c = m.counters;
-  if (ref.family === 'closes') {
-    const all = m.closeCodes.reduce((s, r) => s + r.count, 0);
-    const n = ref.key === 'total' ? all : m.closeCodes.reduce((s, r) => s + (r.code === ref.key ? r.count : 0), 0);
-    return [n, ref.as === 'rate' ? all : c.conn_attempted];
-  }
-  if (ref.family === 'errors') return [ref.key === 'total' ? Object.values(m.errors).reduce((s, n) => s + n, 0) : (m.errors[ref.key] ?? 0), c.conn_attempted];
-  if (ref.family === 'failed') return [c.conn_failed, c.conn_attempted];
-  if (ref.family === 'drops') return [c.seq_gaps, c.push_received + c.seq_gaps];
-  return [ref.family === 'reorders' ? c.seq_reorders : c.seq_duplicates, c.push_received];
-}
-
-function formatObserved(value: number, t: Threshold): string {
-  if (t.dimension === 'count') return String(Math.round(value));
-  const unit = t.unit !== '' ? t.unit : t.dimension === 'duration' ? 'ms' : '';
-  const abs = Math.abs(value);
-  const text = abs >= 10_000 ? String(Math.round(value)) : String(Number(value.toPrecision(4)));
-  return `${text}${unit}`;
 }

@@ -1,7 +1,7 @@
 // junit.xml: every threshold and every verdict is a test case, so CI test views list them.
 // Pure; every string is XML-escaped and characters XML 1.0 forbids are replaced, never emitted.
 import type { RunSummary } from '../metrics/result.js';
-import { fmtDuration, runOutcome } from './html/format.js';
+import { availabilityText, fmtDuration, runOutcome } from './html/format.js';
 import { evidenceRows } from './evidence.js';
 
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -49,7 +49,10 @@ export function renderJunit(summary: RunSummary): string {
     return { name: v.id };
   });
   const g = summary.generator;
+  const outcome = runOutcome(summary);
   const run: Case[] = [
+    // The one judge's answer (outcome.ts), the same as the exit code: CI views fail exactly when the job does.
+    outcome.exitCode === 0 ? { name: 'outcome' } : { name: 'outcome', failure: `${outcome.word} (exit ${outcome.exitCode})`, detail: outcome.reasons.join('\n') },
     summary.status === 'completed' ? { name: 'run completed' } : { name: 'run completed', failure: `run ${summary.status}: ${summary.stopReason}` },
     g.saturated ? { name: 'generator healthy', failure: `load generator saturated: ${g.reason}` } : { name: 'generator healthy' },
   ];
@@ -60,10 +63,13 @@ export function renderJunit(summary: RunSummary): string {
   const props = [
     ['runId', summary.runId],
     ['target', summary.target.url],
+    ...(summary.settings['tlsInsecure'] === true ? [['tls', 'certificates NOT checked (--insecure)']] : []),
     ['driver', summary.target.driver],
     ['soakstorm', summary.soakstorm],
     ['duration', fmtDuration(summary.durationMs)],
-    ['outcome', runOutcome(summary).status],
+    ['outcome', outcome.word],
+    ['exitCode', String(outcome.exitCode)],
+    ['availability', availabilityText(summary)],
   ].map(([k, v]) => `      <property name="${k}" value="${escapeXml(v!)}"/>`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -1,7 +1,8 @@
 // summary.md for a CI step summary ($GITHUB_STEP_SUMMARY): status line, verdicts, key percentiles,
 // thresholds and close codes. Pure; every run-data string is escaped for Markdown and inline HTML.
+import { insecureNote, stripControl } from './safe-text.js';
 import type { RunSummary } from '../metrics/result.js';
-import { closeCount, fmtCount, fmtDuration, fmtMs, fmtPct, runOutcome } from './html/format.js';
+import { availabilityText, closeCount, fmtCount, fmtDuration, fmtMs, fmtPct, runOutcome } from './html/format.js';
 import { evidenceLine } from './evidence.js';
 import { PROFILES } from '../protocol.js';
 
@@ -13,8 +14,7 @@ const ICON = { pass: '✅', fail: '❌', warn: '⚠️', inconclusive: '❔', 'n
  * and line breaks become spaces (a newline would end the row).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, ' ')
+  return stripControl(text.replace(/\r?\n|\r/g, ' '))
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
     .replace(/[\\`*_[\]|~]/g, '\\$&')
     .replace(/^(\s*)([#+-])(?=[\s#]|$)/, '$1\\$2')
@@ -38,18 +38,20 @@ function table(head: string[], rows: string[][]): string {
 export function renderMarkdownSummary(summary: RunSummary): string {
   const e = escapeMarkdown;
   const outcome = runOutcome(summary);
-  const word = { pass: 'PASSED', fail: 'FAILED', warn: 'PASSED WITH FINDINGS' }[outcome.status];
   const out: string[] = [
-    `## ${ICON[outcome.status]} soakstorm ${e(summary.runId)}: ${word}`,
+    `## ${ICON[outcome.status]} soakstorm ${e(summary.runId)}: ${outcome.word} (exit ${outcome.exitCode})`,
     '',
     `${e(summary.target.driver)} · ${e(summary.target.url)} · ${fmtDuration(summary.durationMs)} · ${e(summary.status)} (${e(summary.stopReason)})`,
   ];
   if (outcome.reasons.length > 0) out.push('', ...outcome.reasons.map((r) => `- ${e(r)}`));
+  if (summary.rebuilt) out.push('', `> **Rebuilt:** ${e(summary.rebuilt)}`);
   if (summary.verdicts.length > 0) {
     out.push('', '### Verdicts', '', table(['', 'Verdict', 'Summary'], summary.verdicts.map((v) => [ICON[v.status], `**${e(v.id)}**`, e(v.summary)])));
     const failed = summary.verdicts.filter((v) => v.status === 'fail' && Object.keys(v.evidence).length > 0);
     if (failed.length > 0) out.push('', ...failed.map((v) => `- **${e(v.id)}** evidence: ${e(evidenceLine(v.evidence))}`));
   }
+  const insecure = insecureNote(summary.settings);
+  if (insecure) out.push('', `> ⚠️ **${e(insecure)}**`);
   const t = summary.totals;
   const lat = (name: 'rtt' | 'rttRaw' | 'connect' | 'lag', label: string): string[] | [] => {
     const l = t.latency[name];
@@ -65,6 +67,7 @@ export function renderMarkdownSummary(summary: RunSummary): string {
   out.push(latRows.length > 0 ? table(['Metric', 'Samples', 'p50', 'p90', 'p99', 'p99.9', 'max'], latRows) : '_No latency samples were recorded._');
   const c = t.counters;
   out.push('', `Connections: ${fmtCount(c.conn_attempted)} attempted, ${fmtCount(c.conn_opened)} opened, ${fmtCount(c.conn_failed)} failed · messages: ${fmtCount(c.msgs_sent)} sent, ${fmtCount(c.msgs_received)} received`);
+  out.push('', `Availability: ${availabilityText(summary)}`);
   out.push('', '### Thresholds', '');
   out.push(summary.thresholds.length > 0
     ? table(['', 'Threshold', 'Result', 'Observed'], summary.thresholds.map((r) => [ICON[r.status], code(r.expression), r.status === 'no-data' ? 'FAIL (no data)' : r.status.toUpperCase(), e(r.observedText)]))

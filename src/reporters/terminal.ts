@@ -1,9 +1,12 @@
 // The final terminal summary: what happened, latency percentiles, closes, errors, generator
 // health, verdicts and thresholds, per profile when the run mixed profiles.
+import { insecureNote, stripControl } from './safe-text.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { HistogramName } from '../protocol.js';
 import type { ProfileMetrics, RunSummary, Verdict } from '../metrics/result.js';
 import { bytes, ms, num, table } from './format.js';
+import { availabilityText } from './html/format.js';
+import { judgeRun, verdictLine } from '../outcome.js';
 import { evidenceRows } from './evidence.js';
 import { PROFILES } from '../protocol.js';
 
@@ -102,9 +105,16 @@ function profileBlock(m: ProfileMetrics, seconds: number, mixed?: RunSummary): s
 
 /** The end-of-run summary as plain text lines. */
 export function formatSummary(s: RunSummary, summaryPath: string): string {
+  // Server texts (close reasons, errors) appear in many lines: clean the whole block once.
+  return formatSummaryLines(s, summaryPath).split('\n').map((line) => stripControl(line)).join('\n');
+}
+
+function formatSummaryLines(s: RunSummary, summaryPath: string): string {
   const seconds = s.loadMs / 1000;
   const out: string[] = [];
   out.push(`soakstorm ${s.soakstorm} run ${s.runId}: ${s.status} (${s.stopReason})`);
+  const insecure = insecureNote(s.settings);
+  if (insecure) out.push(`WARNING: ${insecure}`);
   out.push(`target ${s.target.url}  clients ${num(s.totals.clients)}  load ${seconds.toFixed(1)} s (whole run ${(s.durationMs / 1000).toFixed(1)} s)  workers ${s.generator.workers}`);
   out.push('');
   const profiles = Object.entries(s.profiles);
@@ -144,6 +154,10 @@ export function formatSummary(s: RunSummary, summaryPath: string): string {
     out.push('thresholds:');
     for (const t of s.thresholds) out.push(`  ${t.status.toUpperCase().padEnd(8)} ${t.expression} (observed ${t.observedText})`);
   }
+  out.push(`availability ${availabilityText(s)}`);
+  if (s.rebuilt) out.push(`rebuilt      ${s.rebuilt}`);
   out.push(`results      ${summaryPath}`);
+  // The last line is the one judge's verdict (outcome.ts): the same words as summary.md and report.html.
+  out.push(`soakstorm: ${verdictLine(judgeRun(s))}`);
   return out.join('\n');
 }

@@ -7,6 +7,7 @@ import { SCHEMA_VERSION, type RunSummary, type TimelinePoint } from '../metrics/
 import { renderHtmlReport } from './html/report.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';
+import { checkSummaryShape } from './summary-shape.js';
 
 /** File names inside a results directory. */
 export const RESULT_FILES = {
@@ -29,6 +30,33 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, text);
   await rename(tmp, path);
+}
+
+/** Writes summary.json into `dir` (atomically), e.g. one rebuilt after a hard kill. */
+export async function writeSummaryFile(dir: string, summary: RunSummary): Promise<string> {
+  const path = join(dir, RESULT_FILES.summary);
+  try {
+    await writeAtomic(path, JSON.stringify(summary, null, 2) + '\n');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new SoakstormError('ERR_RESULTS_WRITE', `cannot write ${path} (${e.code ?? e.message}). Check the directory is writable.`, 2);
+  }
+  return path;
+}
+
+/** Reads and parses a JSON file of `dir`, or exit 2 naming it. */
+export async function readJsonFile(dir: string, name: string): Promise<unknown> {
+  const text = await readText(dir, name);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw readError(`${join(dir, name)} is not valid JSON (${(err as Error).message}). The file is corrupt; re-run.`);
+  }
+}
+
+/** Reads timeline.ndjson of `dir` (a torn last line is dropped). */
+export async function loadTimeline(dir: string): Promise<TimelinePoint[]> {
+  return parseTimeline(await readText(dir, RESULT_FILES.timeline), join(dir, RESULT_FILES.timeline));
 }
 
 /** Writes report.html, junit.xml and summary.md into `dir` (which must exist); returns their paths. */
@@ -99,7 +127,7 @@ export async function loadSummary(dir: string): Promise<RunSummary> {
   if (schemaVersion !== SCHEMA_VERSION) {
     throw readError(`${join(dir, RESULT_FILES.summary)} has schemaVersion ${JSON.stringify(schemaVersion)} (written by soakstorm ${String(soakstorm)}); this soakstorm reads schemaVersion ${SCHEMA_VERSION}. Use the soakstorm version that wrote it.`);
   }
-  return summary as RunSummary;
+  return checkSummaryShape(summary, join(dir, RESULT_FILES.summary));
 }
 
 /** Reads summary.json (schemaVersion checked) and timeline.ndjson from `dir`. */

@@ -14,7 +14,13 @@ import { profileOf } from '../scenarios/mix.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
 
+/** Longest wait for close handshakes while the connections still make progress (slow readers flushing). */
 const CLOSE_WAIT_MS = 3000;
+/**
+ * …but without any progress (no byte read, no close counted) the wait ends after this long: a
+ * server that never answers a close must not stretch --drain 2s to 5 s, as the full 3 s wait did.
+ */
+const CLOSE_GRACE_MS = 1000;
 /** Longest wait for resumed slow readers to read what the kernel and server held for them. */
 const SETTLE_MAX_MS = 3000;
 const POLL_MS = 20;
@@ -62,7 +68,9 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
       }
     }
   });
-  const clientCount = Math.ceil((plan.clientCount - plan.workerIndex) / plan.workerCount);
+  const firstId = plan.firstId ?? plan.workerIndex;
+  const idStride = plan.idStride ?? plan.workerCount;
+  const clientCount = Math.max(0, Math.ceil((plan.clientCount - firstId) / idStride));
   port.postMessage({ type: 'ready', workerIndex: plan.workerIndex, clients: clientCount } satisfies ReadyMessage);
   const startAt = await started;
   plan.startAtEpochMs = Number.isNaN(startAt) ? Date.now() : startAt;
@@ -90,7 +98,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   const startClients = (to: number, atPerfMs: number, rampMs: number): void => {
     const from = startedUpTo;
     startedUpTo = Math.max(from, Math.min(to, plan.clientCount));
-    for (let id = from + ((plan.workerIndex - (from % plan.workerCount) + plan.workerCount) % plan.workerCount); id < startedUpTo; id += plan.workerCount) {
+    for (let id = from + ((firstId - (from % idStride) + idStride) % idStride); id < startedUpTo; id += idStride) {
       const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
       const profile = PROFILE_TABLE[p];
       if (profile === undefined) throw new Error(`profile index ${p} has no behaviour`);
@@ -142,7 +150,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   for (const c of clients) c.beginStop();
   await waitUntil(() => clients.every((c) => c.isSettled(performance.now())), SETTLE_MAX_MS);
   for (const c of clients) c.stop();
-  await waitUntil(() => clients.every((c) => c.isIdle()), CLOSE_WAIT_MS);
+  await waitWhileProgressing(() => clients.every((c) => c.isIdle()), recorder.counters, CLOSE_WAIT_MS, CLOSE_GRACE_MS);
   for (const c of clients) c.kill();
   await waitUntil(() => clients.every((c) => c.isIdle()), 500);
 
@@ -171,6 +179,28 @@ async function drain(clients: Client<unknown>[], drainMs: number): Promise<void>
   }, drainMs);
   const nowMs = performance.now();
   for (const c of clients) c.drain(nowMs, true);
+}
+
+/**
+ * Like waitUntil, but gives up after `quietMs` without any counter changing. Quiet counts in
+ * polls as well as in time, so a starved thread (busy CI core) gets its I/O turns before giving up.
+ */
+async function waitWhileProgressing(done: () => boolean, counters: Float64Array, maxMs: number, quietMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  const quietPolls = Math.ceil(quietMs / POLL_MS);
+  let last = NaN;
+  let lastChangeMs = Date.now();
+  let unchanged = 0;
+  while (!done() && Date.now() < until && (unchanged < quietPolls || Date.now() - lastChangeMs < quietMs)) {
+    let sum = 0;
+    for (let i = 0; i < counters.length; i++) sum += counters[i]!;
+    if (sum !== last) {
+      last = sum;
+      lastChangeMs = Date.now();
+      unchanged = 0;
+    } else unchanged++;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
 }
 
 async function waitUntil(done: () => boolean, maxMs: number): Promise<void> {

@@ -52,12 +52,25 @@ test('--abort-on-fail stops the run early, still writing every report, and exits
   assert.deepEqual(files, ['junit.xml', 'plan.json', 'report.html', 'summary.json', 'summary.md', 'timeline.ndjson']);
 });
 
-test('--fail-on exits 98 when a named verdict fails, and a bad threshold is a usage error', async () => {
+test('--fail-on exits 98 when a named verdict fails; 403 on every handshake is exit 3; a bad threshold is a usage error', async () => {
+  // Half the handshakes refused: connections do open, and the gated availability verdict fails.
+  const flaky = await startLab({ rejectRate: 0.5, rejectStatus: 403, heartbeatMs: 0 });
+  try {
+    const dir = tempResults();
+    const r = await runCli(['run', flaky.wsUrl, '-c', '20', '-d', '2s', '--ramp-up', '0s', '-w', '1', '--reconnect', 'immediate', '--reconnect-max-tries', '2', '--no-progress', '--out', dir, '--fail-on', 'availability']);
+    assert.equal(r.code, 98, r.stderr);
+    assert.equal(summaryIn(dir).verdicts.find((v) => v.id === 'availability')!.status, 'fail');
+  } finally {
+    await flaky.close();
+  }
+  // Every handshake refused: nothing was measured, which outranks any verdict (issue #10).
   const reject = await startLab({ rejectRate: 1, rejectStatus: 403, heartbeatMs: 0 });
   try {
     const dir = tempResults();
     const r = await runCli(['run', reject.wsUrl, '-c', '5', '-d', '2s', '--ramp-up', '0s', '-w', '1', '--reconnect', 'immediate', '--reconnect-max-tries', '2', '--no-progress', '--out', dir, '--fail-on', 'reconnect-loop']);
-    assert.equal(r.code, 98, r.stderr);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /answered every handshake with HTTP 403/);
+    // The reconnect loop is still named (found in the failed attempts), but nothing measured outranks it.
     assert.equal(summaryIn(dir).verdicts.find((v) => v.id === 'reconnect-loop')!.status, 'fail');
   } finally {
     await reject.close();

@@ -52,7 +52,7 @@ test('--help documents every knob with its default, and every preset', async () 
     assert.ok(stdout.includes(flag), `help lists ${flag}`);
   }
   const defaults = stdout.match(/\(default:/g) ?? [];
-  assert.equal(defaults.length, LAB_KNOBS.length + 3, 'every option shows its default');
+  assert.equal(defaults.length, LAB_KNOBS.length + 4, 'every option shows its default');
   for (const name of Object.keys(LAB_PRESETS)) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'));
 });
 
@@ -78,7 +78,7 @@ test('prints the exact ready line, serves, reports status every 5 s, exits 0 on 
       }, 100);
     }));
     const lines = stderr.split('\n');
-    assert.equal(lines[0], 'soakstorm lab: faults: --leak-per-connection 32KiB, --leak-per-message 128; Ctrl-C stops');
+    assert.equal(lines[0], 'soakstorm lab: faults: --leak-per-connection 32KB, --leak-per-message 128; Ctrl-C stops');
     assert.match(lines[1]!, /^soakstorm lab: 1 open \(ws 1, sse 0, ndjson 0\), \d+ msgs\/s, rss \d+\.\d MB, leaked 0\.0 MB$/);
     const end = closed(ws, 0);
     child.kill('SIGTERM');
@@ -91,7 +91,8 @@ test('prints the exact ready line, serves, reports status every 5 s, exits 0 on 
 
 const BAD_FLAGS: Array<[string[], string]> = [
   [['--drop-rate', '2'], 'soakstorm: --drop-rate must be a fraction from 0 to 1 (got "2"). Pass for example --drop-rate 0.01 for 1%.'],
-  [['--age-cut', '5x'], 'soakstorm: --age-cut must be a duration such as 500ms, 15s, 5m or 0 (got "5x"). Pass for example --age-cut 15s.'],
+  [['--age-cut', '5x'], 'soakstorm: --age-cut is not a duration (got "5x"). Use a number with a unit, e.g. 500ms, 30s, 5m, 1h.'],
+  [['--age-cut', '30'], 'soakstorm: --age-cut needs a unit (got "30"). Write 30s for seconds or 30ms for milliseconds.'],
   [['--reject-status', '404'], 'soakstorm: --reject-status must be one of 401, 403, 426, 503 (got "404"). Pass for example --reject-status 401.'],
   [['--port', '70000'], 'soakstorm: --port must be a whole number from 0 to 65535 (got "70000"). Pass for example --port 8080.'],
   [['--close-codes', '1006'], 'soakstorm: --close-codes must be sendable close codes (1000-1003, 1007-1014, 3000-4999) (got "1006"). Remove that code.'],

@@ -64,13 +64,16 @@ test('incoherent combinations are refused with the reason', () => {
   assert.equal(options.url, 'http://127.0.0.1:9/sse');
 });
 
-test('more clients than the open-file limit allows is refused with the command that raises it', () => {
+test('more clients than the open-file limit allows: refused with the fix under --processes 1, else split over processes', () => {
   const limit = openFileLimit();
   assert.ok(Number.isFinite(limit), 'this test needs /proc/self/limits (Linux)');
   const clients = limit + 1000;
-  assert.throws(() => resolveRunOptions(URL, { clients: String(clients) }, {}, 'id'), {
-    message: `--clients ${clients} needs about ${clients + 200} open files, but this process may open ${limit} (ulimit -n). Raise it with "ulimit -n ${clients + 200}" (up to the hard limit, "ulimit -Hn"), or run several soakstorm processes with fewer clients each.`,
+  assert.throws(() => resolveRunOptions(URL, { clients: String(clients), processes: '1' }, {}, 'id'), {
+    message: `${clients} connections per process need about ${clients + 200} open files, but a process may open ${limit} (ulimit -n). Use --processes 2, or raise the limit with "ulimit -n ${clients + 200}" (up to "ulimit -Hn").`,
   });
+  const { extras } = resolveRunOptions(URL, { clients: String(clients) }, {}, 'id');
+  assert.equal(extras.processes, 2);
+  assert.equal(extras.processesReason, `2 processes: ${clients} connections with an open-file limit of ${limit} per process`);
 });
 
 test('a profile that needs what the transport cannot do is refused before the run; the subscribe goes only where asked', () => {

@@ -8,7 +8,8 @@ test('durations accept units, combinations and bare seconds', () => {
   assert.equal(parseDurationMs('1h'), 3_600_000);
   assert.equal(parseDurationMs('250ms'), 250);
   assert.equal(parseDurationMs('1m30s'), 90_000);
-  assert.equal(parseDurationMs('2'), 2000);
+  assert.throws(() => parseDurationMs('2'), { message: 'needs a unit (got "2"). Write 2s for seconds or 2ms for milliseconds' });
+  assert.equal(parseDurationMs('0'), 0);
   assert.throws(() => parseDurationMs('soon'), { message: 'is not a duration (got "soon"). Use a number with a unit, e.g. 500ms, 30s, 5m, 1h' });
   assert.throws(() => parseDurationMs('5x'));
   assert.deepEqual(parseDurationRange('30s..5m'), [30_000, 300_000]);

@@ -104,7 +104,7 @@ test('JSON errors are readings, not throws', () => {
   assert.deepEqual(readingFromJson('<html>', 'a', 'B', 'http://x/d'), { ok: false, error: 'http://x/d did not return JSON' });
   assert.deepEqual(readingFromJson('{"a":{"b":"big"}}', 'a.b', 'B', 'http://x/d'), {
     ok: false,
-    error: 'no number at a.b in the JSON from http://x/d',
+    error: 'a.b at http://x/d rejected: "big" is not a decimal number',
   });
 });
 

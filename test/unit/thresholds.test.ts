@@ -60,14 +60,14 @@ test('bad expressions name the mistake', () => {
     ['server.memory.slope<1MB', 'bad threshold "server.memory.slope<1MB": unit "MB" does not fit server.memory.slope (a memory slope: use B, KB, MB or GB per /s or /min)'],
     ['verdict.leak<fail', 'bad threshold "verdict.leak<fail": verdicts compare with == or != (got "<")'],
     ['verdict.leak!=broken', 'bad threshold "verdict.leak!=broken": expected pass, fail or inconclusive after "!="'],
-    ['verdict.gremlins==pass', 'bad threshold "verdict.gremlins==pass": unknown verdict "gremlins" (one of leak, backpressure, idle-cut, zombie, reconnect-loop, storm-recovery, burstiness, generator-saturated)'],
+    ['verdict.gremlins==pass', 'bad threshold "verdict.gremlins==pass": unknown verdict "gremlins" (one of leak, backpressure, idle-cut, zombie, reconnect-loop, storm-recovery, burstiness, generator-saturated, availability)'],
     ['fast.verdict.leak!=fail', 'bad threshold "fast.verdict.leak!=fail": "verdict.leak" has no per-profile value (drop the "fast." prefix)'],
     ['closes.4001<1%', 'bad threshold "closes.4001<1%": close code 4001 is not counted on its own (use closes.4xxx)'],
     ['closes.abc<1%', 'bad threshold "closes.abc<1%": unknown close code "abc" (use a code such as 1006, 3xxx, 4xxx, other or total)'],
     ['drops.often<1%', 'bad threshold "drops.often<1%": unknown metric "drops.often" (use drops.rate or drops.total)'],
     ['errors.EWHAT<1', `bad threshold "errors.EWHAT<1": unknown error code "EWHAT" (use total or one of ${ERROR_CODES.join(', ')})`],
     ['connections.open<5', 'bad threshold "connections.open<5": unknown metric "connections.open" (did you mean connections.failed?)'],
-    ['latency.p99<5ms', `bad threshold "latency.p99<5ms": unknown metric "latency.p99" (known: ${HISTOGRAMS.join(', ')}, closes, errors, drops, reorders, duplicates, connections.failed, server.memory.slope, verdict.<id>)`],
+    ['latency.p99<5ms', `bad threshold "latency.p99<5ms": unknown metric "latency.p99" (known: ${HISTOGRAMS.join(', ')}, closes, errors, drops, reorders, duplicates, connections.failed, availability, server.memory.slope, verdict.<id>)`],
   ];
   for (const [expr, message] of cases) {
     assert.throws(() => parseThreshold(expr), (err: unknown) => {

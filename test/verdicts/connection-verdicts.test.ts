@@ -86,3 +86,17 @@ test('storm-recovery: storm clients back in time pass; a server that refuses the
     await lab.close();
   }
 });
+
+test('idle-cut: the lab idle-timeout fault (no close frame, no ping) is named at ≈3.0 s; heartbeats faster than it keep every connection', async () => {
+  // Sleepers ask for a push rate of 0, which the lab refuses with one error message at once: after
+  // that it writes nothing to them, so every one is cut T after opening (a push scheduled at some
+  // phase would spread the cut ages, and only the core branch's workers measure the silence itself).
+  const run = { clients: 60, mix: [50, 0, 50, 0], durationMs: 10_000, profile: { awakeMs: 1000, asleepMs: 60_000, ratePerSec: 2, pushRate: 0, reconnect: 'immediate' as const } };
+  const cut = await verdictAgainst({ idleTimeoutMs: 3000, heartbeatMs: 0 }, run, 'idle-cut');
+  assert.equal(cut.status, 'fail', cut.summary);
+  // The lab checks idleness every 25 ms and its timers run late on a busy machine: never early.
+  assert.match(cut.summary, /≈3\.[01] s/);
+  assert.match(cut.summary, /idle timeout in the path/);
+  const kept = await verdictAgainst({ idleTimeoutMs: 3000, heartbeatMs: 1000 }, run, 'idle-cut');
+  assert.notEqual(kept.status, 'fail', kept.summary);
+});

@@ -8,7 +8,12 @@ import type { ThresholdSource } from '../../metrics/thresholds.js';
 import type { CapacityStep } from '../../metrics/capacity/types.js';
 import { ALL_COLUMN, createGrid, profileMetrics, sumScalar, type HistogramGrid } from '../merge.js';
 import type { TickMerger } from '../ticks.js';
-import { SATURATED_LATENESS_P99_MS, SATURATED_LOOP_P99_MS, SATURATED_TICK_SHARE } from '../summary.js';
+import { SATURATION } from '../../metrics/saturation.js';
+
+// The bounds of the one saturation rule (metrics/saturation.ts), applied per plateau.
+const SATURATED_LOOP_P99_MS = SATURATION.eventLoopBoundMs;
+const SATURATED_TICK_SHARE = SATURATION.slowTickShare;
+const SATURATED_LATENESS_P99_MS = SATURATION.sendLateMs;
 
 /**
  * Fewer sends than this make a plateau's lateness p99 its worst handful of sends: one scheduler

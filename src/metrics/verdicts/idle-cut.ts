@@ -4,6 +4,7 @@ import type { ProfileName } from '../../protocol.js';
 import type { Verdict } from '../result.js';
 import { fmtPct, fmtSec, verdict } from './format.js';
 import { resolveOptions, type Bucket, type VerdictInput } from './input.js';
+import { culprit, silenceFigures, type SilenceFigures } from './idle-cut-silence.js';
 
 /** ±2%: HDR keeps 0.1% resolution and timers fire within tens of ms of a 3–600 s cut. */
 export const CUT_TOLERANCE = 0.02;
@@ -72,6 +73,10 @@ export function idleCutVerdict(input: VerdictInput): Verdict {
   };
   if (o.heartbeatMs !== undefined) ev['heartbeatMs'] = o.heartbeatMs;
   const unseen = `a cut longer than the longest connection (at most the ${fmtSec(o.runMs)} run) cannot show`;
+  const s = silenceFigures(input);
+  const who = culprit(s, abnormal + byServer > 0 ? abnormal / (abnormal + byServer) : 0);
+  const idle = pathIdleTimeout(s, who, abnormal > byServer, ev);
+  if (idle !== undefined) return verdict('idle-cut', 'fail', idle, ev);
   if (band.total === 0) {
     return verdict('idle-cut', 'pass', 'no connection was ended by the server or the network', ev, [unseen]);
   }
@@ -81,6 +86,13 @@ export function idleCutVerdict(input: VerdictInput): Verdict {
     // A path timeout cuts every kind of client; a cluster confined to slow or sleepy ones is the server's own doing.
     const why = inBand.map((p) => SELF_EXPLAINED[p]!).join(' or ');
     ev['clusteredProfiles'] = inBand.join(',');
+    if (who === 'path-idle-timeout' && s.cutNoPing + s.cutAfterPing === 0 && band.total >= CUT_MIN_SAMPLES && inBand.includes('sleepy')) {
+      // No ping reached any client in the whole run, so no heartbeat reaper spoke: a reaper pings first.
+      return verdict('idle-cut', 'fail', `connections that went quiet are cut ≈${age} after they opened, with no close frame and no ping ever reaching a client: an idle timeout in the path (proxy or load balancer idle timer), not a heartbeat reaper; have the server ping more often than every ${age}`, ev, ['the workers did not record the silence before each cut: the cut age is measured from connection open']);
+    }
+    if (who === 'heartbeat-reaper' && s.measured) {
+      return verdict('idle-cut', 'pass', `no idle timeout in the path: the ${inBand.join(' and ')} clients ended at ≈${age} had been pinged first, the server's heartbeat reaping clients that did not answer (see zombie)`, ev, [unseen]);
+    }
     return verdict('idle-cut', 'inconclusive', `only ${inBand.join(' and ')} clients were ended at ≈${age}: most likely ${why}, not a cut in the path`, ev, [unseen]);
   }
   if (fraction >= CUT_MIN_FRACTION && band.total >= CUT_MIN_SAMPLES) {
@@ -95,4 +107,25 @@ export function idleCutVerdict(input: VerdictInput): Verdict {
     return verdict('idle-cut', 'inconclusive', `${band.count} of ${band.total} server-ended connections ended at ≈${age}: too few to call a cut (need ${CUT_MIN_SAMPLES})`, ev, [unseen]);
   }
   return verdict('idle-cut', 'pass', `no cut at a fixed age: at most ${fmtPct(fraction)} of ${band.total} server-ended lifetimes share one age (±${CUT_TOLERANCE * 100}%)`, ev, [unseen]);
+}
+
+/**
+ * An idle timeout in the path, from the silence before each cut: most cuts came without a ping
+ * after the last data, and ≥ 60% of at least CUT_MIN_SAMPLES silences sit within ±2% of one T.
+ * Returns the summary, or undefined when the silence does not show one.
+ */
+function pathIdleTimeout(s: SilenceFigures, who: ReturnType<typeof culprit>, noCloseFrame: boolean, ev: Verdict['evidence']): string | undefined {
+  if (!s.measured) return undefined;
+  const band = densestBand(s.silenceUs);
+  Object.assign(ev, {
+    cutsWithoutPingBefore: s.cutNoPing,
+    cutsAfterPing: s.cutAfterPing,
+    cutsSilenceUnknown: s.silenceUnknown,
+    silenceAtCutMs: band.centerUs / 1000,
+    silenceClusteredFraction: band.total > 0 ? band.count / band.total : 0,
+  });
+  if (who !== 'path-idle-timeout' || band.count < CUT_MIN_SAMPLES || band.count < CUT_MIN_FRACTION * band.total) return undefined;
+  const t = fmtSec(band.centerUs / 1000);
+  const frame = noCloseFrame ? ', and no close frame' : '';
+  return `an idle timeout in the path cuts connections ${t} after the last byte from the server, with no ping before${frame}: a proxy or load balancer idle timer (nginx proxy_read_timeout, AWS ALB idle_timeout, Envoy stream_idle_timeout); have the server send a ping or heartbeat more often than every ${t}`;
 }

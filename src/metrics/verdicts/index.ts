@@ -1,6 +1,7 @@
 // Runs every verdict on one VerdictInput and reconciles them: a saturated generator taints
 // timings, and steady growth explained by slow consumers' backlog is not called a leak.
 import type { Verdict, VerdictId } from '../result.js';
+import { availabilityVerdict } from './availability.js';
 import { backpressureVerdict } from './backpressure.js';
 import { fmtRate } from './format.js';
 import { generatorSaturatedVerdict } from './generator-saturated.js';
@@ -24,6 +25,7 @@ export type VerdictFn = (input: VerdictInput) => Verdict;
  */
 export const VERDICTS: readonly VerdictFn[] = [
   generatorSaturatedVerdict,
+  availabilityVerdict,
   leakVerdict,
   backpressureVerdict,
   idleCutVerdict,
@@ -35,9 +37,23 @@ export const VERDICTS: readonly VerdictFn[] = [
 /** Verdicts whose figures are timings the generator measured itself. */
 const TIMED: readonly VerdictId[] = ['backpressure', 'idle-cut', 'zombie', 'storm-recovery', 'burstiness'];
 
+/** Verdicts that judge the generator or the target's reachability: meaningful even when nothing opened. */
+const JUDGED_WITHOUT_CONNECTIONS: readonly VerdictId[] = ['generator-saturated', 'availability'];
+
+/**
+ * A verdict about connections on a run that never opened one has nothing to judge: it is
+ * inconclusive, never a pass (a pass would read as "no idle cut" on a server never reached).
+ * A fail stays: it was found in the failed attempts themselves (e.g. a reconnect loop on 401).
+ */
+export function nothingToJudge(v: Verdict): Verdict {
+  if (JUDGED_WITHOUT_CONNECTIONS.includes(v.id) || v.status !== 'pass') return v;
+  return { ...v, status: 'inconclusive', summary: 'not judged: no connection was ever opened', caveats: [...(v.caveats ?? []), `was: ${v.status}: ${v.summary}`] };
+}
+
 /** Every verdict for `input` (built-ins, then `extra`), reconciled with each other. */
 export function evaluateVerdicts(input: VerdictInput, extra: readonly VerdictFn[] = []): Verdict[] {
-  const out = [...VERDICTS, ...extra].map((fn) => fn(input));
+  const judged = [...VERDICTS, ...extra].map((fn) => fn(input));
+  const out = input.summary.totals.counters.conn_opened === 0 ? judged.map(nothingToJudge) : judged;
   const gen = out.find((v) => v.id === 'generator-saturated');
   if (gen?.status === 'fail') {
     const note = 'the load generator was saturated during this run: timings in this verdict may be inflated';
@@ -66,10 +82,16 @@ export function reconcileLeak(leak: Verdict, bp: Verdict): Verdict {
   const e = leak.evidence;
   const returned = e['retentionFail'] === false && typeof e['retainedFraction'] === 'number' && e['retainedFraction'] < 0.5;
   if (e['retentionFail'] === true) return leak;
-  if (!returned) {
-    return { ...leak, caveats: [...(leak.caveats ?? []), 'slow consumers were buffered for at the same time: their unread backlog may explain this growth (see backpressure)'] };
-  }
   const slope = typeof e['slopeBytesPerMin'] === 'number' ? `${fmtRate(e['slopeBytesPerMin'])} ` : '';
+  if (!returned) {
+    // Nothing tied the growth to closed connections, and the backlog explains it.
+    return {
+      ...leak,
+      status: 'inconclusive',
+      summary: `memory grew ${slope}in steady state while the server buffered for slow consumers (see backpressure), which explains it; a run without slow consumers (or a longer --cooldown) would show whether anything else stays`,
+      caveats: [...(leak.caveats ?? []), `was: ${leak.summary}`],
+    };
+  }
   return {
     ...leak,
     status: 'inconclusive',

@@ -34,10 +34,6 @@ export interface VerdictOptions {
   heartbeatMs?: number;
   /** Sleepy profile: how long one sleep lasts. */
   asleepMs?: number;
-  /** Event-loop p99 above this in a tick means the generator lagged. */
-  eventLoopBoundMs?: number;
-  /** Send lateness p99 above this means RTT-from-schedule is inflated by the generator. */
-  sendLatenessBoundMs?: number;
   /** A storm must be back to 95% of its clients within this long. */
   stormRecoveryBudgetMs?: number;
   /** Two-sided significance level of the trend tests and intervals. */
@@ -69,9 +65,6 @@ export const VERDICT_DEFAULTS = {
    * resolves against GC and allocator noise.
    */
   leakBudgetBytesPerMin: 1024 * 1024,
-  /** 50 ms of event-loop delay is past what RTT measurements in the ms range can absorb. */
-  eventLoopBoundMs: 50,
-  sendLatenessBoundMs: 50,
   stormRecoveryBudgetMs: 30_000,
   alpha: 0.05,
 } as const;
@@ -83,8 +76,6 @@ export type ResolvedOptions = Required<Omit<VerdictOptions, 'heartbeatMs' | 'asl
 export function resolveOptions(o: VerdictOptions): ResolvedOptions {
   return {
     leakBudgetBytesPerMin: o.leakBudgetBytesPerMin ?? VERDICT_DEFAULTS.leakBudgetBytesPerMin,
-    eventLoopBoundMs: o.eventLoopBoundMs ?? VERDICT_DEFAULTS.eventLoopBoundMs,
-    sendLatenessBoundMs: o.sendLatenessBoundMs ?? VERDICT_DEFAULTS.sendLatenessBoundMs,
     stormRecoveryBudgetMs: o.stormRecoveryBudgetMs ?? VERDICT_DEFAULTS.stormRecoveryBudgetMs,
     alpha: o.alpha ?? VERDICT_DEFAULTS.alpha,
     runMs: o.runMs,

@@ -5,7 +5,8 @@ import { fmtBytes, fmtP, fmtPct, fmtRate, fmtSec, verdict } from './format.js';
 import { resolveOptions, type VerdictInput } from './input.js';
 import { judgedRetention, leakAttribution, leakCaveats, leakEvidence, leakSeries, rssTrend } from './leak-evidence.js';
 import { ATTRIBUTION_TEXT, retention, type Retention } from './memory-retention.js';
-import { floorTrend, steadySeries, type FloorTrend } from './memory-trend.js';
+import { floorTrend, riseBeyondSawtooth, steadySeries, type FloorTrend } from './memory-trend.js';
+import { doseResponse, growthShape, MIN_TREND_ONLY_MS, type DoseResponse } from './leak-dose.js';
 
 /** RSS can grow for minutes while V8 sizes its spaces: RSS-only growth counts after this much steady state. */
 export const RSS_ONLY_MIN_STEADY_MS = 5 * 60_000;
@@ -31,7 +32,7 @@ function retentionText(r: Retention, closed: number): string {
 }
 
 const grows = (ft: FloorTrend | undefined, budget: number, alpha: number): boolean =>
-  ft !== undefined && ft.lowerPerMin > budget && ft.trend.p < alpha && !ft.sawtoothTooSlow;
+  ft !== undefined && ft.lowerPerMin > budget && ft.trend.p < alpha && (!ft.sawtoothTooSlow || riseBeyondSawtooth(ft, budget));
 
 /** Leak verdict: fail only when a floor slope's lower bound beats the budget or retention is clear. */
 export function leakVerdict(input: VerdictInput): Verdict {
@@ -44,28 +45,41 @@ export function leakVerdict(input: VerdictInput): Verdict {
   const rss = rssTrend(input, series, o.alpha);
   const j = judgedRetention(input, series);
   const caveats = leakCaveats(input, ft, j);
-  const trendFail = grows(ft, budget, o.alpha);
-  const rssGrows = !trendFail && grows(rss, budget, o.alpha);
+  // A leak is memory that grows with connections closed (dose–response agreeing with what stayed
+  // after the clients left), or a floor trend long and straight enough not to be warm-up.
+  const dose = doseResponse(input, series.pick, j?.ret, o.alpha);
+  const retHeld = j !== undefined && j.judged && j.ret.significant;
+  // Warm-up and uncollected garbage also grow while connections close (a healthy lab under churn
+  // gains ~5 KB per close until a full collection): only memory still held after a collection
+  // seen once the clients left, in the amount each close added under load, ties growth to closes.
+  const doseLeak = dose.ok && dose.agrees && retHeld;
+  const trendGrows = grows(ft, budget, o.alpha);
+  const shape = ft !== undefined ? growthShape(ft) : undefined;
+  const trendFail = trendGrows && (doseLeak || (ft!.spanMs >= MIN_TREND_ONLY_MS && !shape!.levelling));
+  const rssGrows = !trendGrows && grows(rss, budget, o.alpha);
   const rssOnlyFail = rssGrows && rss!.spanMs >= RSS_ONLY_MIN_STEADY_MS;
   const trendPass = ft !== undefined && ft.upperPerMin <= budget && !rssGrows;
-  const retFail = j !== undefined && j.judged && j.ret.significant;
-  const retOk = j !== undefined && j.ret.returned;
+  const retFail = doseLeak;
+  const retOk = j !== undefined && j.ret.returned && !trendGrows;
   // Some memory held after a full collection, but less than a leak call needs: blocks a pass.
   const partial = j !== undefined && j.judged && !j.ret.returned && !j.ret.significant;
   const attr = leakAttribution(input, ft, o.alpha, rss, trendFail);
-  const evidence: Verdict['evidence'] = { ...leakEvidence(input, series, ft, j, budget), ...attr.ev, trendFail, rssOnlyGrowth: rssGrows, retentionFail: retFail };
+  const evidence: Verdict['evidence'] = { ...leakEvidence(input, series, ft, j, budget), ...attr.ev, ...doseEvidence(dose), trendFail, rssOnlyGrowth: rssGrows, retentionFail: retFail };
+  if (shape !== undefined) Object.assign(evidence, { slopeFirstHalfBytesPerMin: shape.firstPerMin, slopeSecondHalfBytesPerMin: shape.secondPerMin });
   const closed = input.summary.totals.counters.conn_closed;
   if (trendFail || rssOnlyFail || retFail) {
     const parts: string[] = [];
     if (trendFail) parts.push(`${series.label} floor grows ${fmtRate(ft!.slopePerMin)} in steady state (${fmtP(ft!.trend.p)}; lower bound ${fmtRate(ft!.lowerPerMin)} > budget ${fmtRate(budget)})`);
     if (rssOnlyFail) parts.push(`RSS grows ${fmtRate(rss!.slopePerMin)} over ${fmtSec(rss!.spanMs)} of steady state (${fmtP(rss!.trend.p)})`);
-    if (retFail) parts.push(retentionText(j!.ret, closed));
+    if (retFail && dose.ok) parts.push(`${retentionText(j!.ret, closed)}, and under load memory grew ${fmtBytes(dose.bytesPerClosed)} with each of ${dose.closedUnderLoad} connections closed`);
+    else if (trendFail && retHeld) parts.push(retentionText(j!.ret, closed));
     // Beside a failed trend, held memory is supporting evidence even when no collection ran.
     else if (trendFail && j !== undefined && j.ret.significant && j.why !== 'rss') parts.push(`${retentionText(j.ret, closed)} (no full collection seen since, so part may be garbage)`);
+    if (trendFail && !retFail && dose.ok && dose.lowerPerClosed > 0 && dose.p < o.alpha) parts.push(`under load memory grew ${fmtBytes(dose.bytesPerClosed)} with each of ${dose.closedUnderLoad} connections closed`);
     const where = rssOnlyFail ? ATTRIBUTION_TEXT['rss-only'] : trendFail || retFail ? attr.text : '';
     return verdict('leak', 'fail', where !== '' ? `${parts.join('; ')}; ${where}` : parts.join('; '), { ...evidence, attribution: rssOnlyFail ? 'rss-only' : evidence['attribution']! }, caveats);
   }
-  if ((trendPass && !partial) || retOk) {
+  if ((trendPass && !partial && !retHeld) || retOk) {
     const parts: string[] = [];
     if (ft !== undefined) {
       parts.push(trendPass
@@ -79,7 +93,27 @@ export function leakVerdict(input: VerdictInput): Verdict {
     }
     return verdict('leak', 'pass', `no leak: ${parts.join('; ')}`, evidence, caveats);
   }
+  if (trendGrows) return verdict('leak', 'inconclusive', `can't tell yet: ${unprovenGrowth(ft!, shape!, series.label, dose)}`, evidence, caveats);
+  if (retHeld) {
+    const why = dose.ok ? `memory under load did not grow with the ${dose.closedUnderLoad} connections closed (${fmtBytes(dose.bytesPerClosed)} per close against ${fmtBytes(dose.retainedPerClosed)} held per close)` : dose.reason;
+    return verdict('leak', 'inconclusive', `can't tell yet: ${retentionText(j!.ret, closed)}, but ${why}; churn connections with --session-length (e.g. 5s..15s) so held memory can be tied to closed connections, with a --cooldown of a minute or more so a full collection runs`, evidence, caveats);
+  }
   return inconclusive(input, { ft, trendRes, rss, rssGrows, partial, j, budget, alpha: o.alpha, label: series.label }, evidence, caveats);
+}
+
+/** Evidence of the dose–response check. */
+function doseEvidence(d: DoseResponse): Verdict['evidence'] {
+  if (!d.ok) return { closedUnderLoad: d.closedUnderLoad };
+  return { closedUnderLoad: d.closedUnderLoad, heldBytesPerClosedUnderLoad: d.bytesPerClosed, heldBytesPerClosedLower: d.lowerPerClosed, doseResponseP: d.p, doseAgreesWithRetention: d.agrees };
+}
+
+/** Why a rising floor is not called a leak yet, and what would decide. */
+function unprovenGrowth(ft: FloorTrend, shape: ReturnType<typeof growthShape>, label: string, dose: DoseResponse): string {
+  const churn = dose.ok ? '' : '; or churn connections with --session-length so memory can be tied to closed connections';
+  if (shape.levelling) {
+    return `${label} floor rose ${fmtRate(shape.firstPerMin)} early in steady state and is levelling off (${fmtRate(shape.secondPerMin)} in the second half): a young process warming up looks like this; ${Math.ceil((2 * MIN_TREND_ONLY_MS) / 60_000)} min or more of steady state would tell warm-up from a leak${churn}`;
+  }
+  return `${label} floor grows ${fmtRate(ft.slopePerMin)} (${fmtP(ft.trend.p)}) over only ${fmtSec(ft.spanMs)} of steady state, too short to tell a young process warming up from a leak; run at least ${MIN_TREND_ONLY_MS / 60_000} min of steady state${churn}`;
 }
 
 interface Open {

@@ -20,6 +20,9 @@ const RETAIN_MIN_BYTES = 8 * 1024 * 1024;
 const RETAIN_FRACTION = 0.25;
 const RETURNED_FRACTION = 0.1;
 
+/** Samples at the end of load whose minimum is the floor as load ended (a few 1 s ticks, one GC cycle or more). */
+const END_FLOOR_SAMPLES = 5;
+
 /** A smaller fall between two samples is allocation noise, not a collection. */
 const GC_DROP_MIN_BYTES = 1024 * 1024;
 
@@ -113,7 +116,9 @@ export function retention(memory: readonly MemoryPoint[], pick: Pick): Retention
   const jitter = 3 * baselineSpreadBytes;
   const returned = retainedBytes <= Math.max(RETURNED_MAX_BYTES, jitter, RETURNED_FRACTION * Math.max(0, growth));
   const significant = retainedBytes > Math.max(RETAIN_MIN_BYTES, jitter) && retainedFraction >= RETAIN_FRACTION;
-  const aboveLoadFloor = cooldownBytes > loadFloorBytes + RETAIN_FRACTION * Math.max(0, growth);
+  // Against the floor as load ended: a server that leaks fast is higher there than over the last quarter.
+  const endFloor = Math.max(loadFloorBytes, minOf(load.slice(-END_FLOOR_SAMPLES).map((x) => x.v)));
+  const aboveLoadFloor = cooldownBytes > endFloor + RETAIN_FRACTION * Math.max(0, growth);
   const after = [...load.filter((x) => x.tMs === leftAtMs), ...cool];
   const dropBytes = Math.max(GC_DROP_MIN_BYTES, 0.3 * sawtoothSpread(values(memory, ['steady'], pick)));
   let gcSeen = false;

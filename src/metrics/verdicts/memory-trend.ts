@@ -27,6 +27,8 @@ export interface FloorTrend {
   gcPeriodMs: number | undefined;
   /** True when the GC cycle is too slow for MIN_FLOORS windows, so floors may ride the saw-tooth. */
   sawtoothTooSlow: boolean;
+  /** Detrended 5–95% spread of the samples: the most a floor riding the saw-tooth can be off by. */
+  sawtoothSpreadBytes: number;
   floors: FloorPoint[];
   trend: TrendResult;
   slopePerMin: number;
@@ -52,12 +54,27 @@ export function steadySeries(memory: readonly MemoryPoint[], pick: (p: MemoryPoi
   return out;
 }
 
+/** Detrended 5–95% spread of a series (the height of its GC saw-tooth). */
+export function detrendedSpread(points: readonly { tMs: number; value: number }[]): number {
+  if (points.length < 4) return 0;
+  const fit = leastSquares(points.map((p) => p.tMs), points.map((p) => p.value));
+  const resid = points.map((p) => p.value - (fit.intercept + (Number.isFinite(fit.slope) ? fit.slope : 0) * p.tMs));
+  return quantile(resid, 0.95) - quantile(resid, 0.05);
+}
+
+/**
+ * True when the floor's rise, at its interval's lower bound, beats the budget even if every floor
+ * were off by a whole saw-tooth: then a slow GC cycle cannot have faked the growth.
+ */
+export function riseBeyondSawtooth(ft: FloorTrend, budgetPerMin: number): boolean {
+  const min = ft.spanMs / 60_000;
+  return ft.lowerPerMin * min - ft.sawtoothSpreadBytes > budgetPerMin * min;
+}
+
 /** Times of sudden drops (falls of at least DROP_FRACTION of the detrended 5–95% spread), one per run of drops. */
 export function gcDropsMs(points: readonly { tMs: number; value: number }[]): number[] {
   if (points.length < 4) return [];
-  const fit = leastSquares(points.map((p) => p.tMs), points.map((p) => p.value));
-  const resid = points.map((p) => p.value - (fit.intercept + (Number.isFinite(fit.slope) ? fit.slope : 0) * p.tMs));
-  const spread = quantile(resid, 0.95) - quantile(resid, 0.05);
+  const spread = detrendedSpread(points);
   if (!(spread > 0)) return [];
   const drops: number[] = [];
   let inDrop = false;
@@ -126,6 +143,7 @@ export function floorTrend(points: readonly { tMs: number; value: number }[], al
     windowMs: p.kind === 'fixed' ? p.windowMs : spanMs / floors.length,
     gcPeriodMs: chosen.gcPeriodMs,
     sawtoothTooSlow: chosen.tooSlow,
+    sawtoothSpreadBytes: detrendedSpread(points),
     floors,
     trend,
     slopePerMin: trend.slope * 60_000,

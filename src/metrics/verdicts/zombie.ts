@@ -1,6 +1,6 @@
 // Verdict "zombie": silent clients (asleep or vanished without a close frame) the server never
 // closed, or closed far beyond its heartbeat. Reads the sleepy profile's counters and liveness.
-import type { Verdict } from '../result.js';
+import type { ProfileMetrics, Verdict } from '../result.js';
 import { count, fmtSec, verdict } from './format.js';
 import { resolveOptions, type VerdictInput } from './input.js';
 
@@ -20,7 +20,8 @@ export function zombieVerdict(input: VerdictInput): Verdict {
   const live = sleepy.latency.liveness;
   const boundMs = o.heartbeatMs !== undefined ? REAP_HEARTBEATS * o.heartbeatMs : undefined;
   const reaped = c.server_closed_asleep;
-  const unreaped = c.vanished - c.vanished_reaped;
+  const left = leftForServer(input, sleepy);
+  const unreaped = left.unreaped;
   const ev: Verdict['evidence'] = {
     sleeps: c.sleeps,
     vanished: c.vanished,
@@ -33,21 +34,27 @@ export function zombieVerdict(input: VerdictInput): Verdict {
     reapMaxMs: live.count > 0 ? live.maxMs : NaN,
     runMs: o.runMs,
   };
+  if (!left.exact) Object.assign(ev, { sessionsEndedByClient: c.sessions_ended, vanishedLeftForServerAtLeast: unreaped });
   if (boundMs !== undefined) Object.assign(ev, { heartbeatMs: o.heartbeatMs!, reapBoundMs: boundMs });
   if (o.asleepMs !== undefined) ev['asleepMs'] = o.asleepMs;
   const caveats = boundMs !== undefined ? [] : ['server heartbeat unknown: only "never closed" can be judged, not "closed too late"; pass --server-heartbeat to judge timing'];
   const within = `within the ${fmtSec(o.runMs)} run`;
   const tooShort = boundMs !== undefined ? o.runMs < 2 * boundMs : o.runMs < MIN_RUN_MS;
 
+  if (!left.exact && c.vanished > c.vanished_reaped) {
+    // These workers ended vanished clients' sessions themselves: how long each was left is unknown.
+    const n = c.vanished - c.vanished_reaped;
+    return verdict('zombie', 'inconclusive', `not judged: ${count(n, 'vanished client')} not closed by the server were closed by the clients themselves (${count(c.sessions_ended, 'session end')} under --session-length, the rest when the run stopped), so none was surely left long enough for the server to reap; run sleepy clients without --session-length`, ev, caveats);
+  }
   if (c.vanished > 0 && c.vanished_reaped === 0) {
     if (tooShort) {
-      return verdict('zombie', 'inconclusive', `${count(c.vanished, 'vanished client')} ${c.vanished === 1 ? 'was' : 'were'} not closed ${within}, but the run is too short to expect it`, ev, caveats);
+      return verdict('zombie', 'inconclusive', `${count(unreaped, 'vanished client')} ${unreaped === 1 ? 'was' : 'were'} not closed ${within}, but the run is too short to expect it`, ev, caveats);
     }
-    return verdict('zombie', 'fail', `${count(c.vanished, 'vanished client')} ${c.vanished === 1 ? 'was' : 'were'} never closed by the server ${within}: dead connections pile up (no heartbeat reaping)`, ev, caveats);
+    return verdict('zombie', 'fail', `${count(unreaped, 'vanished client')} ${unreaped === 1 ? 'was' : 'were'} never closed by the server ${within}: dead connections pile up (no heartbeat reaping)`, ev, caveats);
   }
   // Clients that vanished just before the end could not be reaped yet: only a majority counts.
-  if (c.vanished > 0 && unreaped >= 0.5 * c.vanished && !tooShort) {
-    return verdict('zombie', 'fail', `${unreaped} of ${c.vanished} vanished clients were still open at the end of the ${fmtSec(o.runMs)} run: the server reaps only some dead connections`, ev, caveats);
+  if (c.vanished > 0 && unreaped >= 0.5 * (unreaped + c.vanished_reaped) && !tooShort) {
+    return verdict('zombie', 'fail', `${unreaped} of ${unreaped + c.vanished_reaped} vanished clients were still open at the end of the ${fmtSec(o.runMs)} run: the server reaps only some dead connections`, ev, caveats);
   }
   if (boundMs !== undefined && o.asleepMs !== undefined && o.asleepMs > boundMs && c.woke_open > 0 && c.woke_open >= c.woke_closed) {
     return verdict('zombie', 'fail', `${count(c.woke_open, 'client')} silent for ${fmtSec(o.asleepMs)} (> ${REAP_HEARTBEATS}× the ${fmtSec(o.heartbeatMs!)} heartbeat) woke to find their connection still open: the server does not reap silent peers`, ev, caveats);
@@ -60,4 +67,18 @@ export function zombieVerdict(input: VerdictInput): Verdict {
     return verdict('zombie', 'pass', `the server closes silent clients${speed}`, ev, caveats);
   }
   return verdict('zombie', 'inconclusive', 'sleepers woke before any server timeout could expire and none vanished: make --asleep longer than the heartbeat timeout or add vanishing clients (--vanish)', ev, caveats);
+}
+
+/**
+ * Vanished clients left for the server to reap. Workers that let sleep and vanish win over
+ * churn (they record silence_unknown, issue 11) never end a vanished client's session, so every
+ * unreaped one was left. Older workers ended sessions of vanished clients by --session-length
+ * (a vanished phone sends no close frame): then only a lower bound is known, the unreaped
+ * vanished beyond every session the sleepy clients ended themselves.
+ */
+export function leftForServer(input: VerdictInput, sleepy: ProfileMetrics): { unreaped: number; exact: boolean } {
+  const c = sleepy.counters;
+  const unreaped = Math.max(0, c.vanished - c.vanished_reaped);
+  const exact = (input.summary.totals.counters as Record<string, number | undefined>)['silence_unknown'] !== undefined || c.sessions_ended === 0;
+  return { unreaped: exact ? unreaped : Math.max(0, unreaped - c.sessions_ended), exact };
 }

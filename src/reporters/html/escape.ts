@@ -1,6 +1,8 @@
 // HTML escaping by default: the html`` tag escapes every interpolated value unless it is SafeHtml,
 // so a server string (close reason, error text, header) can never become markup by accident.
 
+import { stripControl } from '../safe-text.js';
+
 /** Markup that is already safe to insert; only html`` and raw() make one. */
 export class SafeHtml {
   readonly value: string;
@@ -16,7 +18,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /** Text with &, <, >, " and ' replaced by entities: safe in element content and quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return stripControl(text, true).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
 /** Marks trusted markup (built by this module's own code, never from run data) as safe. */

@@ -1,5 +1,6 @@
 // Number formatting and the run's overall outcome, shared by the HTML, Markdown and JUnit reporters
 // so every report states the same figures the same way. Pure; no I/O.
+import { judgeRun, OUTCOME_WORDS, type Outcome } from '../../outcome.js';
 import type { ProfileMetrics, RunSummary } from '../../metrics/result.js';
 
 /** Milliseconds with a unit that keeps 3 significant figures ("0.41 ms", "312 ms", "1.25 s"). */
@@ -62,32 +63,29 @@ export function errorTotal(m: ProfileMetrics): number {
   return Object.values(m.errors).reduce((s, n) => s + n, 0);
 }
 
-/** The run's verdict on itself: what a CI status line says first. */
+/** The run's verdict on itself as reports show it: the one judge's answer (outcome.ts) plus a colour. */
 export interface RunOutcome {
   status: 'pass' | 'fail' | 'warn';
-  /** Short reasons, most serious first ("3 of 10 thresholds failed"). */
+  /** PASSED, PASSED WITH FINDINGS, FAILED or INTERRUPTED. */
+  word: string;
+  exitCode: number;
+  /** Short reasons, most serious first. */
   reasons: string[];
 }
 
-/** Fails on failed/no-data thresholds, gated verdicts, saturation or an aborted run; warns on other findings. */
+const COLOUR: Record<Outcome, RunOutcome['status']> = { passed: 'pass', 'passed-with-findings': 'warn', failed: 'fail', interrupted: 'warn' };
+
+/** judgeRun for reports: the same exit code and words as the CLI, with the banner colour. */
 export function runOutcome(summary: RunSummary): RunOutcome {
-  const failed: string[] = [];
-  const warned: string[] = [];
-  const badThresholds = summary.thresholds.filter((t) => t.status !== 'pass').length;
-  if (badThresholds > 0) failed.push(`${badThresholds} of ${summary.thresholds.length} thresholds failed`);
-  const failOn = failOnList(summary.settings['failOn']);
-  const badVerdicts = summary.verdicts.filter((v) => v.status === 'fail' && v.id !== 'generator-saturated');
-  const gated = badVerdicts.filter((v) => failOn.includes(v.id) || failOn.includes('all') || failOn.includes('any'));
-  if (gated.length > 0) failed.push(`gated verdicts failed: ${gated.map((v) => v.id).join(', ')}`);
-  const rest = badVerdicts.filter((v) => !gated.includes(v));
-  if (rest.length > 0) warned.push(`verdicts failed: ${rest.map((v) => v.id).join(', ')}`);
-  if (summary.generator.saturated) failed.push('load generator saturated: latency figures are untrustworthy');
-  if (summary.status === 'aborted' || summary.status === 'unreachable') failed.push(`run ${summary.status}: ${summary.stopReason}`);
-  if (summary.status === 'interrupted') warned.push(`run interrupted: ${summary.stopReason}`);
-  return { status: failed.length > 0 ? 'fail' : warned.length > 0 ? 'warn' : 'pass', reasons: [...failed, ...warned] };
+  const j = judgeRun(summary);
+  return { status: COLOUR[j.outcome], word: OUTCOME_WORDS[j.outcome], exitCode: j.exitCode, reasons: j.reasons };
 }
 
-function failOnList(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(String);
-  return typeof v === 'string' ? v.split(',').map((s) => s.trim()) : [];
+/** One sentence on availability, for every report: "99.2% of 120 load seconds with a connection open; 3 of 400 attempts failed (0.75%)". */
+export function availabilityText(summary: RunSummary): string {
+  const a = summary.availability;
+  if (!a) return 'not measured';
+  const up = a.ratio === null ? 'no load second to judge' : `${(a.ratio * 100).toFixed(1)}% of ${a.loadSeconds} load seconds with a connection open${a.downSeconds > 0 ? ` (${a.downSeconds} s with none, longest ${a.longestDownSeconds} s)` : ''}`;
+  const failed = a.failedShare === null ? 'no attempt' : `${fmtCount(a.failed)} of ${fmtCount(a.attempted)} attempts failed (${fmtPct(a.failedShare)})`;
+  return `${up}; ${failed}`;
 }

@@ -1,9 +1,10 @@
 // report.html: one self-contained, offline page (inline CSS and SVG, no script, a CSP that forbids
 // any fetch). Verdicts and thresholds first, then charts over time, distributions and tables.
+import { insecureNote } from '../safe-text.js';
 import type { RunSummary, TimelinePoint } from '../../metrics/result.js';
 import { closeCodeChart, lifetimeChart, percentileChart, timeCharts } from './charts.js';
 import { html, raw } from './escape.js';
-import { fmtDuration, runOutcome } from './format.js';
+import { availabilityText, fmtDuration, runOutcome } from './format.js';
 import { eventList, keyFigures, pill, profileTable, samplesTable, settingsTable, thresholdTable, verdictCards } from './sections.js';
 
 // Nothing may load: no script, no remote style, font or image, even if escaping ever failed.
@@ -40,11 +41,14 @@ export function renderHtmlReport(summary: RunSummary, timeline: TimelinePoint[])
 <title>${title}</title><style>${raw(CSS)}</style></head>
 <body><main>
 <header class="banner ${outcome.status}" data-outcome="${outcome.status}">
-<h1>${pill(outcome.status)} ${title}</h1>
+<h1>${pill(outcome.status)} ${title}: <span class="outcome">${outcome.word}</span> (exit ${outcome.exitCode})</h1>
 <div class="meta">${summary.target.driver} · <code>${summary.target.url}</code></div>
 <div class="meta">started ${summary.startedAt} · ran ${fmtDuration(summary.durationMs)} · ${summary.status} (${summary.stopReason}) · soakstorm ${summary.soakstorm}, schema ${summary.schemaVersion}</div>
 ${outcome.reasons.length > 0 ? html`<ul>${outcome.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : html`<p>Every threshold passed and no verdict failed.</p>`}
+${summary.rebuilt ? html`<p class="rebuilt"><b>Rebuilt:</b> ${summary.rebuilt}</p>` : ''}
+<p class="availability"><b>Availability:</b> ${availabilityText(summary)}</p>
 ${summary.generator.saturated ? html`<p><b>Generator saturated:</b> ${summary.generator.reason}</p>` : ''}
+${insecureNote(summary.settings) !== null ? html`<p class="insecure"><b>${insecureNote(summary.settings)}</b></p>` : ''}
 </header>
 <section id="verdicts"><h2>Verdicts</h2>${verdictCards(summary.verdicts)}</section>
 <section id="thresholds"><h2>Thresholds</h2>${thresholdTable(summary.thresholds)}</section>

@@ -104,8 +104,13 @@ export class RequestBook {
   sendDue(t: Transport, nowMs: number, intervalMs: number, byPing: boolean, payloadBytes: number): number {
     const { scratch, recorder } = this.ctx;
     const p = this.p;
+    const limit = this.ctx.plan.profile.messagesPerClient ?? 0;
     let budget = MAX_CATCH_UP;
     while (this.nextSendMs <= nowMs && budget-- > 0) {
+      if (limit > 0 && this.seq >= limit) {
+        this.nextSendMs = Infinity; // --messages-per-client spent: this client only reads from now on
+        break;
+      }
       const intended = this.nextSendMs;
       this.nextSendMs += intervalMs;
       if (t.bufferedAmount > MAX_BUFFERED_BYTES) {

@@ -101,6 +101,8 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
   #controller: Dispatcher.DispatchController | null = null;
   #active = false;
   #endReason: StreamEndReason | null = null;
+  /** Authorization from the URL's userinfo ('' when none); an explicit header wins. */
+  #basicAuth = '';
 
   /** Prepares a stream; nothing is sent until open(). */
   constructor(options: HttpStreamOptions, handlers: HttpStreamHandlers<T>, user: T) {
@@ -110,6 +112,10 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
     this.user = user;
     this.#origin = url.origin;
     this.#path = url.pathname + url.search;
+    // undici ignores user:password@ in a URL; browsers and curl send it as Basic auth, so do we.
+    if (url.username !== '' || url.password !== '') {
+      this.#basicAuth = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    }
     this.#scanner = options.scanner === null ? null : (options.scanner ?? DEFAULT_SCANNER);
     const limits = { maxLineBytes: options.maxLineBytes, maxEventBytes: options.maxEventBytes, validate: options.validate };
     this.#parser = options.format === 'sse' ? new SseParser(this, limits) : new NdjsonParser(this, limits);
@@ -144,6 +150,7 @@ export class HttpStream<T = unknown> implements Dispatcher.DispatchHandler, SseH
     const headers: Record<string, string> = {
       accept: sse ? 'text/event-stream' : 'application/x-ndjson, application/json;q=0.9, */*;q=0.1',
       'cache-control': 'no-cache',
+      ...(this.#basicAuth !== '' ? { authorization: this.#basicAuth } : {}),
       ...this.#opts.headers,
     };
     const lastId = this.lastEventId;

@@ -55,7 +55,7 @@ test('exp-jitter spreads reconnect attempts over time where immediate does not',
   assert.ok(spread(jitter.offsetsMs) > 400, `jitter spread ${spread(jitter.offsetsMs)} ms`);
 });
 
-test('a lab rejecting every handshake with 401 gives a reconnect-loop finding and clients stop retrying', async () => {
+test('a lab rejecting every handshake with 401: clients stop retrying, and the run is unreachable naming 401', async () => {
   const lab = await startLab({ rejectRate: 1, rejectStatus: 401, heartbeatMs: 0 });
   try {
     const options = labRunOptions(lab.wsUrl, { clients: 10, workers: 1, durationMs: 3000, rampUpMs: 0, profile: { reconnect: 'immediate', reconnectMaxTries: 3 } });
@@ -68,7 +68,10 @@ test('a lab rejecting every handshake with 401 gives a reconnect-loop finding an
     const giveups = s.events.filter((e) => e.kind === 'reconnect-giveup');
     assert.equal(giveups.length, 10);
     assert.equal(giveups[0]!.detail, 'handshake status 401 x3');
-    assert.equal(s.status, 'completed', 'a rejecting server is reachable: not exit 3');
+    // Issue #10: a run that never opened a connection measured nothing: exit 3, naming the answer.
+    assert.equal(s.status, 'unreachable');
+    assert.match(s.stopReason, /answered every handshake with HTTP 401 \(30×\); no connection was opened: check the credentials/);
+    assert.equal(s.verdicts.find((v) => v.id === 'reconnect-loop')!.status, 'fail', 'the loop is found in the failed attempts');
   } finally {
     await lab.close();
   }

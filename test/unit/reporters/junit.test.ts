@@ -13,13 +13,17 @@ test('escapeXml escapes markup and replaces characters XML 1.0 forbids', () => {
 
 test('every threshold and verdict is a test case with the right outcome', () => {
   const xml = renderJunit(nightlySummary());
-  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="soakstorm 20250504-020000-nightly" tests="17" failures="5" errors="0" skipped="1" time="120\.000">/);
+  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="soakstorm 20250504-020000-nightly" tests="18" failures="6" errors="0" skipped="1" time="120\.000">/);
   assert.match(xml, /<testsuite name="soakstorm\.thresholds" tests="10" failures="3" /);
   assert.match(xml, /<testcase classname="soakstorm\.thresholds" name="rtt\.p99&lt;250ms" time="0"\/>/);
   assert.match(xml, /<testcase classname="soakstorm\.thresholds" name="closes\.1006&lt;1%" time="0">\n {6}<failure message="observed 8\.065%" type="thresholds">closes\.1006&lt;1% failed: observed 8\.065%<\/failure>/);
   assert.match(xml, /<testcase classname="soakstorm\.verdicts" name="leak" time="0">\n {6}<failure message="\+1\.8 MB\/min memory floor growth in steady state \(p&lt;0\.001\)" type="verdicts">/);
   assert.match(xml, /<testcase classname="soakstorm\.verdicts" name="backpressure" time="0">\n {6}<skipped message="inconclusive: no control phase: cannot compare fast-client lag"\/>/);
   assert.match(xml, /<testcase classname="soakstorm\.run" name="generator healthy" time="0"\/>/);
+  // The run's outcome is a case of its own, from the one judge: failed exactly when the exit code is not 0.
+  assert.match(xml, /<testcase classname="soakstorm\.run" name="outcome" time="0">\n {6}<failure message="FAILED \(exit 99\)" type="run">3 of 10 thresholds failed: closes\.1006&lt;1%/);
+  assert.match(xml, /<property name="outcome" value="FAILED"\/>/);
+  assert.match(xml, /<property name="exitCode" value="99"\/>/);
 });
 
 test('no-data thresholds and a saturated generator fail', () => {

@@ -18,9 +18,10 @@ test('escapeMarkdown neutralises HTML, inline markup, table pipes, block markers
 test('the summary has a status line, verdicts, percentiles, thresholds and close codes', () => {
   const md = renderMarkdownSummary(nightlySummary());
   const lines = md.split('\n');
-  assert.equal(lines[0], '## ❌ soakstorm 20250504-020000-nightly: FAILED');
-  assert.ok(lines.includes('- 3 of 10 thresholds failed'));
-  assert.ok(lines.includes('- verdicts failed: leak, idle-cut'));
+  assert.equal(lines[0], '## ❌ soakstorm 20250504-020000-nightly: FAILED (exit 99)');
+  assert.ok(lines.some((l) => l.startsWith('- 3 of 10 thresholds failed: closes.1006&lt;1% (observed 8.065%)')));
+  assert.ok(lines.some((l) => l.startsWith('- finding (not gated by --fail-on): leak: ')));
+  assert.ok(lines.some((l) => l.startsWith('- finding (not gated by --fail-on): idle-cut: ')));
   assert.equal(lines[2], 'ws · ws://127.0.0.1:9000/ws?room=&lt;lobby&gt;&amp;x=1 · 2m 00s · completed (duration elapsed)');
   assert.ok(lines.includes('| ❌ | **leak** | +1.8 MB/min memory floor growth in steady state (p&lt;0.001) |'));
   assert.ok(lines.includes('| RTT | 63,210 | 2.23 ms | 4.27 ms | 16.5 ms | 30.2 ms | 49.6 ms |'));
@@ -34,7 +35,7 @@ test('a clean run passes and an empty run says what is missing', () => {
   const s = nightlySummary();
   s.thresholds = s.thresholds.filter((t) => t.status === 'pass');
   s.verdicts = s.verdicts.filter((v) => v.status !== 'fail');
-  assert.match(renderMarkdownSummary(s), /^## ✅ soakstorm 20250504-020000-nightly: PASSED\n/);
+  assert.match(renderMarkdownSummary(s), /^## ✅ soakstorm 20250504-020000-nightly: PASSED \(exit 0\)\n/);
   const empty = renderMarkdownSummary(emptySummary());
   assert.match(empty, /_No latency samples were recorded\._/);
   assert.match(empty, /_No thresholds were set\._/);

@@ -47,7 +47,8 @@ export function summary(over: Partial<RunSummary> = {}): RunSummary {
     loadMs: 150_000,
     target: { url: 'ws://127.0.0.1:1', driver: 'ws' },
     settings: {},
-    totals: profile(100),
+    // Opened connections: verdicts about connections are inconclusive on runs that opened none.
+    totals: profile(100, { conn_attempted: 100, conn_opened: 100 }),
     profiles: {},
     generator: { workers: 2, eventLoopP99MaxMs: 12, eventLoopMaxMs: 20, cpuUserMs: 1000, cpuSystemMs: 200, sendLatenessP99Ms: 3, saturated: false, reason: '' },
     samples: [],

@@ -58,7 +58,7 @@ test('healthy saw-tooth with noise is never called a leak over 40 seeded runs', 
   }
 });
 
-test('a growing floor fails with the rate, retention per closed connection and attribution', () => {
+test('a growing floor over 105 s of steady state fails with the rate, retention per closed connection and attribution', () => {
   const v = leakVerdict(run(server({ leakPerMin: 20 * MB, heldMB: 40 }), 4096));
   assert.equal(v.status, 'fail');
   assert.equal(
@@ -70,14 +70,17 @@ test('a growing floor fails with the rate, retention per closed connection and a
   assert.equal(v.evidence['attribution'], 'heap');
   assert.equal(v.evidence['slopeBytesPerMin'], 20 * MB);
   assert.equal(v.evidence['trendFail'], true);
-  assert.equal(v.evidence['retentionFail'], true);
+  // No connection closed under load (the fixture timeline has none): retention supports, it does not decide.
+  assert.equal(v.evidence['retentionFail'], false);
 });
 
-test('memory held after every client left fails even with a flat steady state', () => {
+test('memory held after every client left, with nothing closed under load, is inconclusive and names what would decide', () => {
   const v = leakVerdict(run(server({ heldMB: 45 }), 1000));
-  assert.equal(v.status, 'fail');
-  assert.match(v.summary, /^45\.0 MB \(92% of what load added\) still held 30\.0 s after all clients left ≈ 46\.1 KB per closed connection/);
+  assert.equal(v.status, 'inconclusive', v.summary);
+  assert.match(v.summary, /^can't tell yet: 45\.0 MB \(92% of what load added\) still held 30\.0 s after all clients left ≈ 46\.1 KB per closed connection, but no connection closed while load ran/);
+  assert.match(v.summary, /churn connections with --session-length \(e\.g\. 5s\.\.15s\)/);
   assert.equal(v.evidence['trendFail'], false);
+  assert.equal(v.evidence['retentionFail'], false);
 });
 
 test('RSS-only growth in a short run is a caveat: a young process sizes its heap for minutes', () => {

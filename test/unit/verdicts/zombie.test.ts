@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CounterKey, ProfileMetrics } from '../../../src/metrics/result.js';
 import { zombieVerdict } from '../../../src/metrics/verdicts/zombie.js';
-import { input, profile } from './fixtures.js';
+import { input, profile, summary as summaryOf } from './fixtures.js';
 
 function sleepy(counters: Partial<Record<CounterKey, number>>, liveness?: { count: number; p50Ms: number; p90Ms: number; maxMs: number }): ProfileMetrics {
   const p = profile(30, counters);
@@ -68,3 +68,25 @@ test('no sleepy profile is inconclusive with the flag to add', () => {
     evidence: {},
   });
 });
+
+test('under churn, vanished clients the clients closed themselves are not zombies (issue 11 case 5)', () => {
+  // Workers before issue 11 ended vanished clients' sessions by --session-length: unknowable, so inconclusive.
+  const churned = sleepy({ sleeps: 1241, vanished: 1241, vanished_reaped: 0, sessions_ended: 1104 });
+  const old = run(churned, { runMs: 40_000 });
+  delete (old.summary.totals.counters as Record<string, number>)['silence_unknown'];
+  const v = zombieVerdict(old);
+  assert.equal(v.status, 'inconclusive', v.summary);
+  assert.match(v.summary, /^not judged: 1241 vanished clients not closed by the server were closed by the clients themselves \(1104 session ends under --session-length/);
+  // Workers that let vanish win over churn (they record silence_unknown): every unreaped one was left.
+  const exact = (p: ProfileMetrics) => input({ options: { runMs: 40_000 }, summary: summaryWith(p) }, { sleepy: p });
+  const left = zombieVerdict(exact(sleepy({ sleeps: 200, vanished: 200, vanished_reaped: 0, sessions_ended: 0 })));
+  assert.equal(left.status, 'fail', left.summary);
+  const reaped = zombieVerdict(exact(sleepy({ sleeps: 200, vanished: 200, vanished_reaped: 200, server_closed_asleep: 200, sessions_ended: 50 }, { count: 200, p50Ms: 18_000, p90Ms: 18_300, maxMs: 19_000 })));
+  assert.equal(reaped.status, 'pass', reaped.summary);
+});
+
+/** A summary whose totals carry the counters of workers that record silence_unknown. */
+function summaryWith(p: ProfileMetrics) {
+  const totals = profile(200, { ...p.counters, ...({ silence_unknown: 0 } as Partial<Record<CounterKey, number>>) });
+  return summaryOf({ profiles: { sleepy: p }, totals });
+}
