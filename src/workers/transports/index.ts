@@ -56,7 +56,10 @@ export class TransportFactory {
   #portsOf(address: string): LocalPorts {
     let ports = this.#ports.get(address);
     if (ports === undefined) {
-      ports = new LocalPorts(this.plan.workerIndex, this.plan.workerCount, process.pid);
+      // By client-id stride, so the workers of every shard process take disjoint ports.
+      const plan = this.plan;
+      const stride = plan.idStride ?? plan.workerCount;
+      ports = new LocalPorts((plan.firstId ?? plan.workerIndex) % stride, stride, process.pid);
       this.#ports.set(address, ports);
     }
     return ports;

@@ -21,9 +21,10 @@ export function ephemeralRange(): readonly [number, number] {
 }
 
 /**
- * Hands out the source ports of one local address for one worker: worker w of W takes every
- * W-th port of the range so the workers of a process never pick the same one, starting at a
- * per-process offset so shard processes on the same addresses rarely do.
+ * Hands out the source ports of one local address for one worker: the worker owning client ids
+ * r, r + W, … takes every W-th port of the range from residue r, so no two workers of a run
+ * (shard processes included) pick the same port; the start moves with a per-process offset so
+ * back-to-back runs do not reuse the last run's ports first.
  */
 export class LocalPorts {
   readonly #low: number;
