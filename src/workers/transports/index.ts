@@ -5,10 +5,12 @@ import type { WorkerPlan } from '../../protocol.js';
 import { StreamTransport } from './stream.js';
 import { PLAIN_CONNECT, type ConnectShape, type Transport, type TransportMeter, type TransportSetup, type TransportSink } from './transport.js';
 import { WsTransport } from './ws.js';
+import { LocalPorts } from './local-ports.js';
 
 /** Makes every transport of one worker. */
 export class TransportFactory {
   readonly #setups = new Map<string, TransportSetup>();
+  readonly #ports = new Map<string, LocalPorts>();
 
   constructor(
     readonly plan: WorkerPlan,
@@ -53,10 +55,24 @@ export class TransportFactory {
       headers,
       connectTimeoutMs: plan.connectTimeoutMs,
       localAddress,
+      localPorts: localAddress === undefined ? null : this.#portsOf(localAddress),
       maxMessageBytes: plan.maxMessageBytes,
       tlsInsecure: plan.tlsInsecure,
       caPem: plan.caPem,
       ...this.shape,
     };
+  }
+
+  /** One port cursor per source address, shared by every profile of this worker. */
+  #portsOf(address: string): LocalPorts {
+    let ports = this.#ports.get(address);
+    if (ports === undefined) {
+      // By client-id stride, so the workers of every shard process take disjoint ports.
+      const plan = this.plan;
+      const stride = plan.idStride ?? plan.workerCount;
+      ports = new LocalPorts((plan.firstId ?? plan.workerIndex) % stride, stride, process.pid);
+      this.#ports.set(address, ports);
+    }
+    return ports;
   }
 }

@@ -4,6 +4,7 @@
 // pushes) lives above it in client/ and knows the protocol only through `caps`.
 // Hot-path invariants: one transport object per client for the whole run, reused across
 // reconnects; no per-message allocation, closures or logging.
+import type { LocalPorts } from './local-ports.js';
 
 /** What a transport can do; profiles ask these, never the protocol's name. */
 export interface TransportCaps {
@@ -110,6 +111,8 @@ export interface TransportSetup {
   readonly headers: Record<string, string>;
   readonly connectTimeoutMs: number;
   readonly localAddress: string | undefined;
+  /** Source ports for localAddress (one cursor per address and worker); null without one. */
+  readonly localPorts: LocalPorts | null;
   readonly maxMessageBytes: number;
   readonly tlsInsecure: boolean;
   readonly caPem: string | null;
