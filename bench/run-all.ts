@@ -8,12 +8,14 @@ import { startLabProcess, type LabProcess } from '../src/coordinator/lab-process
 import { benchWsEcho } from './ws-echo.js';
 import { benchIdleMemory } from './idle-memory.js';
 import { benchSseRead } from './sse-read.js';
+import { benchOpenTime } from './open-time.js';
 
 /** Benches to run, by name; `node dist/bench/run-all.js ws-echo sse-read` runs a subset. */
 const BENCHES: Record<string, (lab: LabProcess, log: (line: string) => void) => Promise<BenchRow[]>> = {
   'ws-echo': async (lab, log) => (await benchWsEcho(lab.wsUrl, log)).rows,
   'idle-memory': (lab, log) => benchIdleMemory(lab.wsUrl, log),
   'sse-read': (lab, log) => benchSseRead(lab.httpUrl, log),
+  'open-time': (lab, log) => benchOpenTime(lab.wsUrl, lab.pid, log),
 };
 
 const logLines: string[] = [];

@@ -1,5 +1,7 @@
 // Issue 2's figure: WebSocket echo msgs per CPU-second of the generator process, soakstorm
-// (runSoak, 1 worker, open loop) against a raw `ws` loop, each in its own child process.
+// (runSoak, 1 worker, open loop) against raw `ws` loops, each in its own child process. The
+// like-for-like rows offer the same rate from a raw loop on a timer; the closed-loop rows say
+// what a raw loop moves flat out (a different load: context, not a comparison).
 import WebSocket from 'ws';
 import { childMain, coreShare, perCpuSecond, perWallSecond, round, row, runChild, sleep, windowEnd, windowStart, type BenchRow, type WindowResult } from './harness.js';
 import { ms, soakOnce, steadyWindow } from './soak-child.js';
@@ -29,6 +31,11 @@ interface RawParams {
   payloadBytes: number;
   warmupMs: number;
   measureMs: number;
+}
+
+/** A raw loop that offers soakstorm's load: `ratePerSec` sends per connection on a shared timer. */
+interface RawTimedParams extends RawParams {
+  ratePerSec: number;
 }
 
 interface SoakParams {
@@ -66,6 +73,42 @@ async function rawLoop(p: RawParams): Promise<WindowResult> {
   await sleep(p.measureMs);
   const result = windowEnd(start, count - before, { opened, errors });
   sending = false;
+  for (const ws of sockets) ws.terminate();
+  return result;
+}
+
+/** How often the raw timed loop sends what is owed (ms): one timer for all connections. */
+const RAW_TICK_MS = 10;
+
+/** Child: C connections each sending `ratePerSec` messages per second on one shared timer; counts echoes. */
+async function rawTimed(p: RawTimedParams): Promise<WindowResult> {
+  const payload = Buffer.alloc(p.payloadBytes, 0x61);
+  let count = 0;
+  let opened = 0;
+  let errors = 0;
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < p.connections; i++) {
+    const ws = new WebSocket(p.url, { perMessageDeflate: false });
+    ws.on('open', () => opened++);
+    ws.on('message', () => count++);
+    ws.on('error', () => errors++);
+    sockets.push(ws);
+  }
+  const openBy = performance.now() + 10_000;
+  while (opened + errors < p.connections && performance.now() < openBy) await sleep(20);
+  // Sends owed since the start at the offered rate, caught up on every tick like an open loop.
+  const t0 = performance.now();
+  let sent = 0;
+  const timer = setInterval(() => {
+    const owed = Math.floor(((performance.now() - t0) / 1000) * p.ratePerSec);
+    for (; sent < owed; sent++) for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send(payload);
+  }, RAW_TICK_MS);
+  await sleep(p.warmupMs);
+  const start = windowStart();
+  const before = count;
+  await sleep(p.measureMs);
+  const result = windowEnd(start, count - before, { opened, errors, offeredPerSec: p.ratePerSec * p.connections });
+  clearInterval(timer);
   for (const ws of sockets) ws.terminate();
   return result;
 }
@@ -123,13 +166,19 @@ export async function benchWsEcho(wsUrl: string, log: (line: string) => void): P
   const halfRate = Math.max(1, Math.round(ratePerSec / 2));
   const soakHalf = await runChild<WindowResult>(self, 'soak', { url: wsUrl, clients: WS_ECHO.connections, ratePerSec: halfRate } satisfies SoakParams);
   log(`ws-echo soakstorm ${WS_ECHO.connections} clients x ${halfRate}/s: ${describe(soakHalf)} ${JSON.stringify(soakHalf.extra)}`);
+  // The same offered loads from a raw loop on a timer: the like-for-like rows.
+  const rawAt = await runChild<WindowResult>(self, 'timed', { ...base, inFlight: 0, ratePerSec } satisfies RawTimedParams);
+  log(`ws-echo raw timed ${ratePerSec}/s/conn: ${describe(rawAt)}`);
+  const rawHalf = await runChild<WindowResult>(self, 'timed', { ...base, inFlight: 0, ratePerSec: halfRate } satisfies RawTimedParams);
+  log(`ws-echo raw timed ${halfRate}/s/conn: ${describe(rawHalf)}`);
   const s = perCpuSecond(soak);
   const settings = `${WS_ECHO.connections} conns, ${WS_ECHO.payloadBytes} B binary`;
   const health = (r: WindowResult): string => `lateness p99 ${round(Number(r.extra['sendLatenessP99Ms']), 1)} ms, saturated ${String(r.extra['saturated'])}`;
   const rows = [
+    row('ws echo per CPU-s, same offered rate (saturated)', s, perCpuSecond(rawAt), 'msgs/CPU-s', `${settings}; both offered ${ratePerSec}/s/conn; delivered soakstorm ${Math.round(perWallSecond(soak))}/s, raw ${Math.round(perWallSecond(rawAt))}/s`),
+    row('ws echo per CPU-s, same offered rate (half)', perCpuSecond(soakHalf), perCpuSecond(rawHalf), 'msgs/CPU-s', `both offered ${halfRate}/s/conn; delivered soakstorm ${Math.round(perWallSecond(soakHalf))}/s, raw ${Math.round(perWallSecond(rawHalf))}/s; soakstorm ${health(soakHalf)}`),
     row('ws echo per CPU-s vs raw 1-in-flight', s, perCpuSecond(raw1), 'msgs/CPU-s', `${settings}; soakstorm 1 worker, open loop ${ratePerSec}/s/client, ${health(soak)}`),
     row(`ws echo per CPU-s vs raw ${WS_ECHO.pipelinedInFlight}-in-flight`, s, perCpuSecond(rawPipelined), 'msgs/CPU-s', settings),
-    row('ws echo per CPU-s at half rate vs raw 1', perCpuSecond(soakHalf), perCpuSecond(raw1), 'msgs/CPU-s', `soakstorm open loop ${halfRate}/s/client, ${health(soakHalf)}`),
     row('ws echo wall vs raw 1-in-flight', perWallSecond(soak), perWallSecond(raw1), 'msgs/s', `lab in its own process on 2 shared cores; core share soakstorm ${round(coreShare(soak), 2)}, raw ${round(coreShare(raw1), 2)}`),
     row(`ws echo wall vs raw ${WS_ECHO.pipelinedInFlight}-in-flight`, perWallSecond(soak), perWallSecond(rawPipelined), 'msgs/s', `raw core share ${round(coreShare(rawPipelined), 2)}`),
   ];
@@ -140,4 +189,4 @@ function describe(r: WindowResult): string {
   return `${Math.round(perCpuSecond(r))} msgs/CPU-s, ${Math.round(perWallSecond(r))} msgs/s wall, core share ${round(coreShare(r), 2)}`;
 }
 
-childMain({ raw: rawLoop, soak: soakLoop });
+childMain({ raw: rawLoop, timed: rawTimed, soak: soakLoop });

@@ -22,7 +22,8 @@ export const DRIVER_CAPS: Record<DriverName, { readonly canSend: boolean; readon
 };
 
 /** How a WebSocket client measures round trips. */
-export type RttMode = 'ping' | 'echo';
+/** How a WebSocket client measures round trips: ping frames, echoed messages, or a scenario's replies. */
+export type RttMode = 'ping' | 'echo' | 'reply';
 
 /** Reconnect policies (storm profile and every unexpected close). */
 export type ReconnectPolicy = 'none' | 'immediate' | 'fixed' | 'exp' | 'exp-jitter';
@@ -117,6 +118,11 @@ export interface WorkerPlan {
   tlsInsecure: boolean;
   /** Extra trusted CA certificates (PEM) for TLS; null = the system's. */
   caPem: string | null;
+  /**
+   * Absolute path of the scenario module every worker loads (scenarios/load.ts), or null. Its
+   * functions run on the hot path through workers/client/scenario-hooks.ts.
+   */
+  scenarioFile: string | null;
   profile: ProfileOptions;
 }
 
@@ -191,9 +197,13 @@ export const COUNTER = {
   SILENCE_UNKNOWN: 34,
   /** The server broke the protocol (reserved opcode, invalid UTF-8, invalid close code, oversized message). */
   PROTOCOL_ERRORS: 35,
+  /** A scenario function threw (or returned something unusable); the client carried on. */
+  SCENARIO_ERRORS: 36,
+  /** A scenario's handshake step was rejected or timed out; the client closed and reconnects by policy. */
+  SCENARIO_HANDSHAKE_FAILED: 37,
 } as const;
 export type CounterName = keyof typeof COUNTER;
-export const SCALAR_COUNT = 36;
+export const SCALAR_COUNT = 38;
 
 /** Close codes with a slot of their own; anything else lands in the matching "other" slot. */
 export const CLOSE_CODES = [1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015] as const;
@@ -223,6 +233,7 @@ export const ERROR_CODES = [
   'HANDSHAKE_TIMEOUT',
   'UNEXPECTED_RESPONSE',
   'PROTOCOL',
+  'SCENARIO_HANDSHAKE',
   'other',
 ] as const;
 export const ERROR_SLOTS = ERROR_CODES.length;
@@ -260,10 +271,22 @@ export type EncodedHistograms = Record<HistogramName, string[]>;
 
 /** Small samples of strings the server sent (close reasons, error texts); capped per interval. */
 export interface TextSample {
-  kind: 'close-reason' | 'error' | 'parse-error';
+  kind: 'close-reason' | 'error' | 'parse-error' | 'scenario-error';
   profile: ProfileName;
   text: string;
   count: number;
+}
+
+/** Push figures of one topic/stream (a scenario's push.topic), summed over clients; a delta per interval. */
+export interface TopicTally {
+  topic: string;
+  received: number;
+  gaps: number;
+  reorders: number;
+  duplicates: number;
+  lagCount: number;
+  lagSumMs: number;
+  lagMaxMs: number;
 }
 
 /** Discrete events worth putting on the timeline (storm drops, give-ups). */
@@ -326,6 +349,8 @@ export interface IntervalMessage {
   events: RunEvent[];
   /** Epoch ms at which each reconnect attempt was started, only when plan asks for it (tests). */
   attemptTimesMs?: number[];
+  /** A scenario's per-topic push figures since the previous interval (topics that changed only). */
+  topics?: TopicTally[];
 }
 
 export interface FatalMessage {

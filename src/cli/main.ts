@@ -10,6 +10,7 @@ import { registerRunCommand } from './run-command.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCompareCommand } from './compare-command.js';
+import { registerScenarioCommands } from './scenarios-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerWatchCommand } from './watch-command.js';
 import { registerCapacityCommand } from './capacity-command.js';
@@ -29,6 +30,7 @@ function buildProgram(): Command {
   registerLabCommand(program);
   registerReportCommand(program);
   registerCompareCommand(program);
+  registerScenarioCommands(program);
   registerMergeCommand(program);
   registerWatchCommand(program);
   registerCapacityCommand(program);

@@ -1,4 +1,4 @@
-// Where each run option's text comes from: defaults < --config file < SOAKSTORM_* env < flags.
+// Where each run option's text comes from: defaults < scenario < --config file < SOAKSTORM_* env < flags.
 // Every value remembers its origin so a problem names the flag, variable or config key the user
 // must fix; unknown config keys and unknown SOAKSTORM_* variables are all reported, not the first.
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ export type RawOptions = Record<string, string | string[] | boolean | undefined>
 export interface RawValue {
   text: string | string[] | boolean | undefined;
   /** 'flag', 'env', 'config' or 'default'. */
-  from: 'flag' | 'env' | 'config' | 'default';
+  from: 'flag' | 'env' | 'config' | 'scenario' | 'default';
   /** How to name it in a message: --ramp-up, SOAKSTORM_RAMP_UP, config key "rampUp" (file). */
   label: string;
 }
@@ -25,8 +25,12 @@ export class OptionSources {
   readonly #env: NodeJS.ProcessEnv;
   readonly #config: Record<string, unknown>;
   readonly #configPath: string;
+  readonly #scenario: Record<string, string> | null;
+  readonly #scenarioFile: string;
 
-  constructor(flags: RawOptions, env: NodeJS.ProcessEnv, problems: string[]) {
+  constructor(flags: RawOptions, env: NodeJS.ProcessEnv, problems: string[], scenario: { file: string; options: Record<string, string> } | null = null) {
+    this.#scenario = scenario?.options ?? null;
+    this.#scenarioFile = scenario?.file ?? '';
     this.#flags = flags;
     this.#env = env;
     const path = typeof flags['config'] === 'string' ? flags['config'] : typeof env[envName('config')] === 'string' ? env[envName('config')]! : '';
@@ -54,6 +58,8 @@ export class OptionSources {
       const text = Array.isArray(c) ? c.map(String) : typeof c === 'boolean' ? c : spec.boolean ? parseSwitch(String(c)) : String(c);
       return { text, from: 'config', label: `config key "${key}" in ${this.#configPath} (${longFlag(key)})` };
     }
+    const sc = this.#scenario?.[key];
+    if (sc !== undefined) return { text: spec.boolean ? parseSwitch(sc) : sc, from: 'scenario', label: `scenario option "${key}" in ${this.#scenarioFile} (${longFlag(key)})` };
     return { text: spec.boolean ? (flag ?? false) : spec.default, from: 'default', label: longFlag(key) };
   }
 

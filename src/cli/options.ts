@@ -18,6 +18,7 @@ import { OptionSources, type RawOptions } from './option-values.js';
 import { RUN_OPTIONS, RUN_OPTION_TABLE, specOf, type OptionSpec, type RunOptionKey } from './run-option-table.js';
 import { checkContradictions, ignoredOptionWarnings } from './run-checks.js';
 import { checkUrl, splitScheme } from './target-url.js';
+import { scenarioProblems, type ScenarioLayer } from './scenario-options.js';
 
 export { RUN_OPTIONS, RUN_OPTION_TABLE } from './run-option-table.js';
 /** A row with its key, as commands that add rows of their own (capacity) spell it. */
@@ -45,10 +46,17 @@ export interface RunCliExtras {
 
 type ValueOf<K extends RunOptionKey> = (typeof RUN_OPTION_TABLE)[K] extends OptionSpec<infer T> ? T : never;
 
-/** Merges defaults < config file < env < flags, validates everything, reports every problem at once. */
-export function resolveRunOptions(url: string | undefined, flags: RawOptions, env: NodeJS.ProcessEnv, runId: string): { options: RunOptions; extras: RunCliExtras } {
+/** Merges defaults < scenario < config file < env < flags, validates everything, reports every problem at once. */
+export function resolveRunOptions(
+  givenUrl: string | undefined,
+  flags: RawOptions,
+  env: NodeJS.ProcessEnv,
+  runId: string,
+  scenario: ScenarioLayer | null = null,
+): { options: RunOptions; extras: RunCliExtras } {
   const problems: string[] = [];
-  const src = new OptionSources(flags, env, problems);
+  const url = givenUrl ?? scenario?.url;
+  const src = new OptionSources(flags, env, problems, scenario);
   /** The parsed value of `key`; on a bad value the problem is noted and the parsed default used. */
   const parsed = new Map<RunOptionKey, unknown>();
   const parseOne = (key: RunOptionKey): unknown => {
@@ -145,16 +153,17 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
     cooldownMs: getOr('cooldown', withSampler ? 15_000 : 0),
     leakBudgetBytesPerMin: get('leakBudget'),
     serverHeartbeatMs: get('serverHeartbeat'),
-    thresholds: list('threshold'),
+    thresholds: [...list('threshold'), ...(scenario?.thresholds ?? [])],
     abortOnFail: on('abortOnFail'),
     failOn: get('failOn') ?? [],
     stormBudgetMs: get('stormBudget'),
     // The built-in lab (no URL) speaks soakstorm's subscribe; a foreign server gets nothing unasked.
-    subscribeMessage: text('subscribe') !== '' ? text('subscribe') : url === undefined ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,
+    subscribeMessage: text('subscribe') !== '' ? text('subscribe') : url === undefined && scenario === null ? labSubscribeMessage(profile.pushRate, profile.pushBytes) : null,
     maxMessageBytes: get('maxMessageSize'),
-    tlsInsecure: on('insecure'),
-    caPem: text('ca') === '' ? null : readCa(text('ca'), src.get('ca').label, problems),
+    tlsInsecure: on('insecure') || (scenario?.tlsInsecure ?? false),
+    caPem: text('ca') === '' ? (scenario?.caPem ?? null) : readCa(text('ca'), src.get('ca').label, problems),
     redactHeaders: list('redactHeader'),
+    scenarioFile: scenario?.file ?? null,
   };
   for (const t of options.thresholds) {
     try {
@@ -178,6 +187,7 @@ export function resolveRunOptions(url: string | undefined, flags: RawOptions, en
   const processesReason = options.shard || shardSettings.processes > 0 ? '' : `${processes} process${processes > 1 ? 'es' : ''}: ${connections} connections with an open-file limit of ${limits.fdLimit} per process`;
   const checked = preflight({ connections, processes, localAddresses: options.localAddresses, targetHost: hostOf(url) }, limits);
   problems.push(...checked.problems);
+  problems.push(...scenarioProblems(scenario, src.get('scenario').text, options.rttMode));
   // A profile that needs what the transport cannot do says so before the run (DRIVER_CAPS).
   if ((options.mix[PROFILES.indexOf('idle')] ?? 0) > 0 && profile.idleSendEveryMs > 0 && !DRIVER_CAPS[options.driver].canSend) {
     problems.push(`--idle-send-every needs a transport that can send, but ${options.driver.toUpperCase()} only reads. Drop --idle-send-every, or test over WebSocket.`);

@@ -5,6 +5,7 @@ import { RUN_OPTIONS, resolveRunOptions, type RawOptions } from './options.js';
 import { optionHelp } from './option-help.js';
 import { UNITS_HELP } from '../units.js';
 import { redactText } from '../metrics/redact.js';
+import { scenarioLayer } from './scenario-options.js';
 import { SoakstormError } from '../errors.js';
 import { runSoak, type RunHooks } from '../coordinator/run.js';
 import { RunStopper } from '../coordinator/shutdown.js';
@@ -45,7 +46,10 @@ export function registerRunCommand(program: Command): void {
 
 /** Runs the soak and returns the exit code; user errors throw SoakstormError. */
 export async function runCommand(url: string | undefined, flags: RawOptions): Promise<number> {
-  const { options, extras } = resolveRunOptions(url, flags, process.env, newRunId());
+  // The scenario is loaded and validated before the lab starts or anything connects.
+  const scenarioPath = typeof flags['scenario'] === 'string' && flags['scenario'] !== '' ? flags['scenario'] : (process.env['SOAKSTORM_SCENARIO'] ?? '');
+  const scenario = scenarioPath !== '' ? await scenarioLayer(scenarioPath) : null;
+  const { options, extras } = resolveRunOptions(url, flags, process.env, newRunId(), scenario);
   for (const w of extras.warnings) process.stderr.write(`soakstorm: warning: ${w}\n`);
   if (options.tlsInsecure) process.stderr.write('soakstorm: WARNING: --insecure: TLS certificates are NOT checked; anyone on the path can read and change this traffic.\n');
   let lab: LabProcess | null = null;

@@ -39,6 +39,8 @@ export interface RunOptions {
   caPem: string | null;
   /** Header names whose values are redacted in every output (--redact-header); not sent to workers. */
   redactHeaders: string[];
+  /** Absolute path of the --scenario module (loaded and validated by the CLI first), or null. */
+  scenarioFile: string | null;
   profile: ProfileOptions;
   /** Where to sample the target's memory; null = no sampler. */
   memorySource: MemorySource | null;
@@ -102,6 +104,7 @@ export function buildWorkerPlans(options: RunOptions, startAtEpochMs: number): W
     maxMessageBytes: options.maxMessageBytes,
     tlsInsecure: options.tlsInsecure,
     caPem: options.caPem,
+    scenarioFile: options.scenarioFile,
     profile: options.profile,
   }));
 }

@@ -2,7 +2,7 @@
 import { HISTOGRAMS, PROFILES, type ProfileName } from '../protocol.js';
 import { percentileMs } from '../metrics/histogram.js';
 import { judgeSaturation } from '../metrics/saturation.js';
-import { SCHEMA_VERSION, type ClockEstimate, type GeneratorHealth, type RunSummary } from '../metrics/result.js';
+import { SCHEMA_VERSION, type ClockEstimate, type GeneratorHealth, type RunSummary, type TopicSummary } from '../metrics/result.js';
 import { clientsPerProfile } from './shard.js';
 import { ALL_COLUMN, encodeGrid, profileMetrics } from './merge.js';
 import { describeSettings, type RunOptions } from './plan.js';
@@ -63,6 +63,7 @@ export function buildSummary(options: RunOptions, m: TickMerger, end: RunEnd): R
     generator: generatorHealth(m, end.workers, end.cpu),
     ...clockField(m),
     samples: m.samples,
+    ...topicsField(m),
     events: m.events,
     histograms: encodeGrid(m.grid, perProfile),
     verdicts: [],
@@ -91,4 +92,21 @@ export function clockField(m: TickMerger): { clock?: ClockEstimate } {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** Per-topic figures of a scenario's pushes, most gaps first; absent without topics. */
+function topicsField(m: TickMerger): { topics?: TopicSummary[] } {
+  if (m.topics.size === 0) return {};
+  const topics = [...m.topics.values()]
+    .map((t) => ({
+      topic: t.topic,
+      received: t.received,
+      gaps: t.gaps,
+      reorders: t.reorders,
+      duplicates: t.duplicates,
+      lagMeanMs: t.lagCount > 0 ? round(t.lagSumMs / t.lagCount) : null,
+      lagMaxMs: t.lagCount > 0 ? round(t.lagMaxMs) : null,
+    }))
+    .sort((a, b) => b.gaps - a.gaps || a.topic.localeCompare(b.topic));
+  return { topics };
 }

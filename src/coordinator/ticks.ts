@@ -1,9 +1,10 @@
 // Per-tick merging: collects every worker's interval for second k, then emits one timeline
 // point; also folds everything into the run's cumulative counters and histograms.
-import { COUNTER, COUNTERS_LENGTH, PROFILES, scalarIndex, type IntervalMessage, type RunEvent, type TextSample } from '../protocol.js';
+import { COUNTER, COUNTERS_LENGTH, PROFILES, scalarIndex, type IntervalMessage, type RunEvent, type TextSample, type TopicTally } from '../protocol.js';
 import { addEncoded, countAbove, createHistogram, percentileMs, type Histogram } from '../metrics/histogram.js';
 import { SATURATION, type SaturationTick } from '../metrics/saturation.js';
 import type { Phase, TimelinePoint } from '../metrics/result.js';
+import { mergeTopics } from '../scenarios/topics.js';
 import { addCounters, addHistograms, closeCounts, createSparseGrid, mergeEvents, mergeSamples, sumErrors, sumScalar, type HistogramGrid } from './merge.js';
 
 
@@ -25,6 +26,8 @@ export class TickMerger {
   readonly grid: HistogramGrid = createSparseGrid();
   readonly samples: TextSample[] = [];
   readonly events: RunEvent[] = [];
+  /** A scenario's per-topic push figures over the run. */
+  readonly topics = new Map<string, TopicTally>();
   /** Highest per-worker event-loop p99 and max seen, and per-tick maxima under load (ramp-up, steady). */
   eventLoopP99MaxMs = 0;
   eventLoopMaxMs = 0;
@@ -46,6 +49,7 @@ export class TickMerger {
     addHistograms(this.grid, msg);
     mergeSamples(this.samples, msg.samples);
     mergeEvents(this.events, msg.events);
+    if (msg.topics) mergeTopics(this.topics, msg.topics);
     if (msg.attemptTimesMs) for (const t of msg.attemptTimesMs) this.attemptTimesMs.push(t);
     this.eventLoopP99MaxMs = Math.max(this.eventLoopP99MaxMs, msg.eventLoopP99Ms);
     this.eventLoopMaxMs = Math.max(this.eventLoopMaxMs, msg.eventLoopMaxMs);

@@ -166,6 +166,8 @@ export interface RunSummary {
   /** Client-minus-server clock offset estimated from push lag and round trips; absent without pushes. */
   clock?: ClockEstimate;
   samples: TextSample[];
+  /** Per topic of a scenario's pushes (push.topic): received, gaps, reorders, duplicates, lag mean/max; absent without topics. */
+  topics?: TopicSummary[];
   events: RunEvent[];
   /** Encoded cumulative histograms ('all' and each profile), so reports and merge can rebuild. */
   histograms: Record<string, Record<HistogramName, string>>;
@@ -173,4 +175,15 @@ export interface RunSummary {
   thresholds: ThresholdResult[];
   /** Server memory samples and fit; absent without a sampler. */
   server?: unknown;
+}
+
+/** One topic's push figures over the whole run (a scenario's push.topic). */
+export interface TopicSummary {
+  topic: string;
+  received: number;
+  gaps: number;
+  reorders: number;
+  duplicates: number;
+  lagMeanMs: number | null;
+  lagMaxMs: number | null;
 }

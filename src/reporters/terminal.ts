@@ -138,6 +138,15 @@ function formatSummaryLines(s: RunSummary, summaryPath: string): string {
         : `clock        push lag floor ${ms(c.lagMinMs)} ms, round-trip floor ${ms(c.rttMinMs!)} ms → client clock ahead of server by ≈${ms(c.clientAheadMs)} ± ${ms(c.uncertaintyMs!)} ms (push lag includes this offset)`,
     );
   }
+  if (s.topics !== undefined) {
+    // Most gaps first; a handful of lines, the rest are in summary.json.
+    const shown = s.topics.slice(0, 8);
+    out.push(`topics       ${s.topics.length} (by the scenario's push.topic; ${shown.length < s.topics.length ? `top ${shown.length} by gaps` : 'all'})`);
+    for (const t of shown) {
+      const lag = t.lagMeanMs === null ? 'no ts' : `lag mean ${ms(t.lagMeanMs)} ms max ${ms(t.lagMaxMs!)} ms`;
+      out.push(`  ${t.topic.padEnd(12)} received ${t.received}  lost ${t.gaps}  reordered ${t.reorders}  duplicated ${t.duplicates}  ${lag}`);
+    }
+  }
   if (s.samples.length > 0) {
     out.push('server said:');
     for (const x of s.samples.slice(0, 8)) out.push(`  ${x.kind} (${x.profile}) ×${x.count}: ${JSON.stringify(x.text)}`);

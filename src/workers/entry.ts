@@ -13,6 +13,8 @@ import { TransportFactory } from './transports/index.js';
 import { profileOf } from '../scenarios/mix.js';
 import { labSubscribeMessage } from '../scenarios/lab-subscribe.js';
 import { Rng, mixSeed } from '../scenarios/random.js';
+import { loadScenario } from '../scenarios/load.js';
+import { ClientScene, ScenarioRuntime } from './client/scenario-hooks.js';
 
 /** Longest wait for close handshakes while the connections still make progress (slow readers flushing). */
 const CLOSE_WAIT_MS = 3000;
@@ -68,6 +70,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
       }
     }
   });
+  // The scenario is compiled once per worker, before 'ready' (the coordinator validated it already).
+  const scenario = plan.scenarioFile === null ? null : new ScenarioRuntime(await loadScenario(plan.scenarioFile));
   const firstId = plan.firstId ?? plan.workerIndex;
   const idStride = plan.idStride ?? plan.workerCount;
   const clientCount = Math.max(0, Math.ceil((plan.clientCount - firstId) / idStride));
@@ -91,7 +95,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     stormsReported: 0,
     toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
-  const transports = new TransportFactory(plan, recorder);
+  const transports = new TransportFactory(plan, recorder, scenario?.shape);
   const clients: Client<unknown>[] = [];
   // Starts this worker's ids in [from, to), spread evenly over rampMs from atPerfMs.
   let startedUpTo = 0;
@@ -102,7 +106,10 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
       const p = profileOf(id, plan.clientCount, plan.mix, plan.seed);
       const profile = PROFILE_TABLE[p];
       if (profile === undefined) throw new Error(`profile index ${p} has no behaviour`);
-      const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => transports.create(id, p, sink));
+      const sc = scenario?.clientFor(id, p) ?? null;
+      const headers = sc === null ? null : scenario!.headersFor(sc, plan.headers, recorder, p);
+      const client = new Client(id, p, profile, ctx, new Rng(mixSeed(plan.seed, id + 1)), (sink) => transports.create(id, p, sink, headers));
+      if (sc !== null) client.scene = new ClientScene(scenario!, client, sc);
       clients.push(client);
       scheduler.at(client, atPerfMs + (rampMs * (id - from)) / Math.max(1, startedUpTo - from));
     }
@@ -128,6 +135,8 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     });
     loop.reset();
     t0Ms = t1Ms;
+    const topics = scenario?.drainTopics();
+    if (topics !== undefined) msg.topics = topics;
     return msg;
   };
 

@@ -56,7 +56,7 @@ test('usage errors exit 2 with one line each, before anything runs', async () =>
     [
       'soakstorm: --clients must be an integer ≥ 1 (got "many").',
       'soakstorm: --duration is not a duration (got "soon"). Use a number with a unit, e.g. 500ms, 30s, 5m, 1h.',
-      'soakstorm: --rtt must be one of echo, ping (got "carrier-pigeon").',
+      'soakstorm: --rtt must be one of echo, ping, reply (got "carrier-pigeon").',
       '',
     ].join('\n'),
   );

@@ -9,7 +9,7 @@ export const PATH_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'goo
 
 /** The one line printed when the test is skipped. */
 export const INSTALL_HINT =
-  'no Chromium found (CHROME_PATH, PATH: chromium, chromium-browser, google-chrome, or Playwright\'s cache); install it with "sudo apt-get install -y chromium" (or "bash .ci/install-chromium.sh"), or set CHROME_PATH';
+  'no Chromium found (CHROME_PATH, PATH: chromium, chromium-browser, google-chrome, or Playwright\'s cache); install it with "sudo apt-get install -y chromium" (or "bash .ci/apt-install.sh chromium /usr/bin/chromium"), or set CHROME_PATH';
 
 export interface BrowserSearch {
   /** Environment to read CHROME_PATH, PATH, PLAYWRIGHT_BROWSERS_PATH and HOME from. */

@@ -14,6 +14,7 @@ import { H } from './recorder.js';
 import { isDeterministic, reconnectDelayMs, repeatedFailureGivesUp } from './reconnect.js';
 import { readServerClose } from './close-reading.js';
 import { RequestBook } from './requests.js';
+import type { ClientScene } from './scenario-hooks.js';
 import type { Schedulable } from './schedule.js';
 import type { SeqWindow } from './seq-window.js';
 
@@ -55,6 +56,8 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
   lastPingMs = 0;
   lastLagMs = Infinity;
   owedSinceMs = 0;
+  /** Set once by the worker entry when the run has a scenario. */
+  scene: ClientScene | null = null;
   #requests: RequestBook | null = null;
 
   constructor(
@@ -129,6 +132,7 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
       return;
     }
     if (this.state !== STATE.OPEN) return;
+    if (this.scene?.handshaking) return this.scene.handshakeDue(nowMs); // only its deadline is due
     if (nowMs >= this.sessionEndMs && !this.profile.holdsSession(this.ps)) {
       this.ctx.recorder.add(this.p, COUNTER.SESSIONS_ENDED, 1);
       this.reconnectAtMs = nowMs;
@@ -227,6 +231,14 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
       return;
     }
     if (this.transport.caps.subscribedByRequest) this.owedSinceMs = nowMs;
+    // A scenario sends its open messages; with a handshake step the profile starts on the answer.
+    if (this.scene?.opened(nowMs)) return this.ctx.scheduler.at(this, this.scene.deadlineMs);
+    this.#schedule(this.profile.onOpen(this, this.ps, nowMs));
+  }
+
+  /** The scenario's handshake step passed: the profile starts now. */
+  startProfile(nowMs: number): void {
+    this.ctx.scheduler.cancel(this);
     this.#schedule(this.profile.onOpen(this, this.ps, nowMs));
   }
 
@@ -240,6 +252,7 @@ export class Client<S> implements ClientCore, TransportSink, Schedulable {
 
   onTransportData(data: Buffer, start: number, end: number, isBinary: boolean, nowMs: number): void {
     this.ctx.recorder.add(this.p, COUNTER.MSGS_RECEIVED, 1);
+    if (this.scene?.handshaking) return isBinary ? undefined : this.scene.handshakeText(data, start, end, nowMs);
     if (this.settling && !isBinary) accountPush(this, data, start, end, nowMs);
     else this.profile.onData(this, this.ps, data, start, end, isBinary, nowMs);
   }

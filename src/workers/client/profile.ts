@@ -7,6 +7,7 @@ import type { Rng } from '../../scenarios/random.js';
 import type { Transport } from '../transports/transport.js';
 import type { PushState } from './pushes.js';
 import type { RequestBook } from './requests.js';
+import type { ClientScene } from './scenario-hooks.js';
 
 /** How one profile behaves; `S` is its per-client state. */
 export interface Profile<S> {
@@ -60,4 +61,6 @@ export interface ClientCore extends PushState {
   firstReconnectDelayMs(): number;
   /** After any close: no reconnect before this (a sleeping phone reconnects when it wakes; Infinity = never). */
   notBeforeMs: number;
+  /** The client's scenario (open messages, handshake, replies, pushes), if the run has one. */
+  readonly scene: ClientScene | null;
 }

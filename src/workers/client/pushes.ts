@@ -14,10 +14,21 @@ const scanner = new SeqTsScanner();
 /** One result object per worker: filled and read within one accountPush call. */
 const seqTs = createSeqTsResult();
 
+/** A scenario's reading of text messages (client/scenario-hooks.ts); replaces the seq/ts scan when set. */
+export interface PushHook {
+  onText(data: Buffer, start: number, end: number, nowMs: number): void;
+  /** New connection, or pushes delivered unlooked-at: new baselines. */
+  reset(): void;
+  /** End of connection: seqs still missing are lost. */
+  flush(nowMs: number): void;
+}
+
 /** The push and heartbeat state of one client (fields on the client core, so no object per client). */
 export interface PushState {
   readonly p: number;
   readonly ctx: WorkerContext;
+  /** The client's scenario, if the run has one. */
+  scene: PushHook | null;
   seqWindow: SeqWindow | null;
   /** performance.now() of the previous pushed data message of this connection (0 = none yet). */
   lastPushMs: number;
@@ -33,6 +44,7 @@ export interface PushState {
 /** A new connection: nothing seen yet. */
 export function resetPushes(c: PushState): void {
   c.seqWindow?.reset();
+  c.scene?.reset();
   c.lastPushMs = 0;
   c.lastDataMs = 0;
   c.lastPingMs = 0;
@@ -42,6 +54,7 @@ export function resetPushes(c: PushState): void {
 
 /** Accounts one pushed message `data[start, end)`; one without seq/ts only counts as an event. */
 export function accountPush(c: PushState, data: Buffer, start: number, end: number, nowMs: number): void {
+  if (c.scene !== null) return c.scene.onText(data, start, end, nowMs);
   const r = c.ctx.recorder;
   c.lastDataMs = nowMs;
   if (c.lastPushMs > 0) r.record(H.eventGap, c.p, (nowMs - c.lastPushMs) * 1000);
@@ -64,6 +77,7 @@ export function accountPush(c: PushState, data: Buffer, start: number, end: numb
 /** Pushes that arrived unlooked-at (a sleeper waking) were delivered, not lost: start a new baseline. */
 export function forgetPushes(c: PushState): void {
   c.seqWindow?.reset();
+  c.scene?.reset();
   c.lastPushMs = 0;
 }
 
@@ -89,6 +103,7 @@ export function settleOwed(c: PushState, nowMs: number): void {
 /** End of a connection: seqs still missing are lost; what the server owed is tallied. */
 export function endPushes(c: PushState, nowMs: number): void {
   settleOwed(c, nowMs);
+  c.scene?.flush(nowMs);
   if (c.seqWindow === null) return;
   const lost = c.seqWindow.flush();
   if (lost > 0) c.ctx.recorder.add(c.p, COUNTER.SEQ_GAPS, lost);

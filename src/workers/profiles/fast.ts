@@ -25,6 +25,8 @@ export function sendAndExpire(c: ClientCore, s: FastState, nowMs: number): numbe
   const deadline = rq.expire(nowMs);
   if (c.ctx.stopping) return deadline;
   const { plan } = c.ctx;
+  // A scenario's request/reply pair (--rtt reply): its build() makes each request.
+  if (plan.rttMode === 'reply' && c.scene !== null) return Math.min(c.scene.sendDue(rq, nowMs, 1000 / plan.profile.ratePerSec), deadline);
   const byPing = plan.rttMode === 'ping' && c.transport.caps.canPing;
   return Math.min(rq.sendDue(c.transport, nowMs, 1000 / plan.profile.ratePerSec, byPing, plan.profile.payloadBytes), deadline);
 }

@@ -3,22 +3,30 @@
 // WebSocket options made from it), so a connection costs only its own transport.
 import type { WorkerPlan } from '../../protocol.js';
 import { StreamTransport } from './stream.js';
-import type { Transport, TransportMeter, TransportSetup, TransportSink } from './transport.js';
+import { PLAIN_CONNECT, type ConnectShape, type Transport, type TransportMeter, type TransportSetup, type TransportSink } from './transport.js';
 import { WsTransport } from './ws.js';
+import { LocalPorts } from './local-ports.js';
 
 /** Makes every transport of one worker. */
 export class TransportFactory {
   readonly #setups = new Map<string, TransportSetup>();
+  readonly #ports = new Map<string, LocalPorts>();
 
   constructor(
     readonly plan: WorkerPlan,
     readonly meter: TransportMeter,
+    /** A scenario's subprotocols, Origin, compression and SNI, the same for every client. */
+    readonly shape: ConnectShape = PLAIN_CONNECT,
   ) {}
 
-  /** A new transport for client `id` of profile index `p`, reporting to `sink`. */
-  create(id: number, p: number, sink: TransportSink): Transport {
+  /**
+   * A new transport for client `id` of profile index `p`, reporting to `sink`. `headers` (a
+   * scenario's per-client headers, merged over the plan's) gives the client a setup of its own.
+   */
+  create(id: number, p: number, sink: TransportSink, headers: Record<string, string> | null = null): Transport {
     const plan = this.plan;
-    const setup = this.#setup(p, plan.localAddresses.length > 0 ? plan.localAddresses[id % plan.localAddresses.length] : undefined);
+    const local = plan.localAddresses.length > 0 ? plan.localAddresses[id % plan.localAddresses.length] : undefined;
+    const setup = headers === null ? this.#setup(p, local) : this.#make(p, local, headers);
     switch (plan.driver) {
       case 'ws':
         return new WsTransport(setup, sink);
@@ -32,20 +40,39 @@ export class TransportFactory {
     const key = `${p}\u0000${localAddress ?? ''}`;
     let setup = this.#setups.get(key);
     if (setup === undefined) {
-      const plan = this.plan;
-      setup = {
-        p,
-        meter: this.meter,
-        url: plan.url,
-        headers: plan.headers,
-        connectTimeoutMs: plan.connectTimeoutMs,
-        localAddress,
-        maxMessageBytes: plan.maxMessageBytes,
-        tlsInsecure: plan.tlsInsecure,
-        caPem: plan.caPem,
-      };
+      setup = this.#make(p, localAddress, this.plan.headers);
       this.#setups.set(key, setup);
     }
     return setup;
+  }
+
+  #make(p: number, localAddress: string | undefined, headers: Record<string, string>): TransportSetup {
+    const plan = this.plan;
+    return {
+      p,
+      meter: this.meter,
+      url: plan.url,
+      headers,
+      connectTimeoutMs: plan.connectTimeoutMs,
+      localAddress,
+      localPorts: localAddress === undefined ? null : this.#portsOf(localAddress),
+      maxMessageBytes: plan.maxMessageBytes,
+      tlsInsecure: plan.tlsInsecure,
+      caPem: plan.caPem,
+      ...this.shape,
+    };
+  }
+
+  /** One port cursor per source address, shared by every profile of this worker. */
+  #portsOf(address: string): LocalPorts {
+    let ports = this.#ports.get(address);
+    if (ports === undefined) {
+      // By client-id stride, so the workers of every shard process take disjoint ports.
+      const plan = this.plan;
+      const stride = plan.idStride ?? plan.workerCount;
+      ports = new LocalPorts((plan.firstId ?? plan.workerIndex) % stride, stride, process.pid);
+      this.#ports.set(address, ports);
+    }
+    return ports;
   }
 }

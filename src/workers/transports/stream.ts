@@ -51,7 +51,8 @@ export class StreamTransport implements Transport {
     format: StreamFormat,
     opts: ProfileOptions,
   ) {
-    const sub = subscriptionUrl(setup.url, opts);
+    // A scenario's server is not the lab: its URL is used as written and its rate is unknown.
+    const sub = setup.askPushRate ? subscriptionUrl(setup.url, opts) : { url: setup.url.replace(/^(sse|ndjson)\+/, ''), knownRate: false };
     this.caps = sub.knownRate ? CAPS_KNOWN : CAPS_FOREIGN;
     this.format = format;
     this.stream = new HttpStream<StreamTransport>(

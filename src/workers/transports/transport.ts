@@ -4,6 +4,7 @@
 // pushes) lives above it in client/ and knows the protocol only through `caps`.
 // Hot-path invariants: one transport object per client for the whole run, reused across
 // reconnects; no per-message allocation, closures or logging.
+import type { LocalPorts } from './local-ports.js';
 
 /** What a transport can do; profiles ask these, never the protocol's name. */
 export interface TransportCaps {
@@ -110,7 +111,29 @@ export interface TransportSetup {
   readonly headers: Record<string, string>;
   readonly connectTimeoutMs: number;
   readonly localAddress: string | undefined;
+  /** Source ports for localAddress (one cursor per address and worker); null without one. */
+  readonly localPorts: LocalPorts | null;
   readonly maxMessageBytes: number;
   readonly tlsInsecure: boolean;
   readonly caPem: string | null;
+  /** WebSocket subprotocols offered (empty = none). */
+  readonly protocols: readonly string[];
+  /** Origin header of the WebSocket handshake (undefined = none). */
+  readonly origin: string | undefined;
+  /** Offer permessage-deflate. */
+  readonly perMessageDeflate: boolean;
+  /** TLS SNI name when it differs from the URL's host. */
+  readonly servername: string | undefined;
+  /** Streams: add ?rate=&size= to a bare URL (the lab's knobs), so the server's rate is known. */
+  readonly askPushRate: boolean;
 }
+
+/** How a scenario shapes every connection of a worker (see scenarios/define.ts); defaults = plain. */
+export interface ConnectShape {
+  readonly protocols: readonly string[];
+  readonly origin: string | undefined;
+  readonly perMessageDeflate: boolean;
+  readonly servername: string | undefined;
+  readonly askPushRate: boolean;
+}
+export const PLAIN_CONNECT: ConnectShape = { protocols: [], origin: undefined, perMessageDeflate: false, servername: undefined, askPushRate: true };

@@ -15,6 +15,8 @@ const BY_SERVER = CLOSED_BY.indexOf('server');
 const BY_ABNORMAL = CLOSED_BY.indexOf('abnormal');
 const OWNER = Symbol('soakstorm.transport');
 type OwnedWebSocket = WebSocket & { [OWNER]: WsTransport };
+/** Port clashes retried per attempt before the error counts as the attempt's failure. */
+const MAX_PORT_RETRIES = 3;
 const own = (ws: WebSocket): WsTransport => (ws as OwnedWebSocket)[OWNER];
 
 /** WebSocket options per setup and pong mode, shared by every client with the same setup. */
@@ -33,7 +35,7 @@ function optionsFor(s: TransportSetup, manualPong: boolean): WebSocket.ClientOpt
 
 function wsOptions(s: TransportSetup, autoPong: boolean): WebSocket.ClientOptions {
   const o: WebSocket.ClientOptions = {
-    perMessageDeflate: false,
+    perMessageDeflate: s.perMessageDeflate,
     handshakeTimeout: s.connectTimeoutMs,
     followRedirects: false,
     headers: s.headers,
@@ -42,6 +44,8 @@ function wsOptions(s: TransportSetup, autoPong: boolean): WebSocket.ClientOption
     maxPayload: s.maxMessageBytes,
     autoPong,
   };
+  if (s.origin !== undefined) o.origin = s.origin;
+  if (s.servername !== undefined) (o as WebSocket.ClientOptions & { servername?: string }).servername = s.servername; // passed on to tls.connect
   if (s.tlsInsecure) o.rejectUnauthorized = false;
   if (s.caPem !== null) o.ca = s.caPem;
   return o;
@@ -58,6 +62,9 @@ export class WsTransport implements Transport {
   #protocolCode = 0;
   #options: WebSocket.ClientOptions;
   #attemptStartMs = 0;
+  /** Port clashes retried in this attempt, and whether the socket closing now is one of them. */
+  #portRetries = 0;
+  #portClash = false;
 
   constructor(
     readonly setup: TransportSetup,
@@ -82,7 +89,15 @@ export class WsTransport implements Transport {
     this.#lastStatus = 0;
     this.#protocolCode = 0;
     this.#attemptStartMs = nowMs;
-    const ws = new WebSocket(this.setup.url, this.#options);
+    this.#portRetries = 0;
+    this.#open();
+  }
+
+  #open(): void {
+    const ports = this.setup.localPorts;
+    // A named source port costs one object per attempt (never per message); see local-ports.ts.
+    const options = ports === null ? this.#options : { ...this.#options, localPort: ports.next() };
+    const ws = new WebSocket(this.setup.url, this.setup.protocols as string[], options);
     ws.binaryType = 'nodebuffer';
     (ws as OwnedWebSocket)[OWNER] = this;
     ws.on('open', onOpen);
@@ -141,6 +156,12 @@ export class WsTransport implements Transport {
   handleError(err: Error & { code?: string }): void {
     // Aborting our own attempt raises "closed before the connection was established": not a failure.
     if (this.#ours && this.#protocolCode === 0) return;
+    if (!this.#opened && this.setup.localPorts !== null && (err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL') && this.#portRetries < MAX_PORT_RETRIES) {
+      // The port we named is held by a live connection (another process on the same address,
+      // or a wrap-around): not the target's fault, so try the next port, uncounted.
+      this.#portClash = true;
+      return;
+    }
     const { meter, p } = this.setup;
     const slot = classifyWsError(err);
     if (slot === UNEXPECTED_RESPONSE_SLOT) this.#lastStatus = handshakeStatus(err.message);
@@ -162,6 +183,14 @@ export class WsTransport implements Transport {
     ws.removeAllListeners();
     ws.on('error', noop);
     this.#ws = null;
+    if (this.#portClash) {
+      this.#portClash = false;
+      this.#portRetries++;
+      if (!this.#ours) {
+        this.#open();
+        return;
+      }
+    }
     const { meter, p } = this.setup;
     const end = END_INFO;
     end.opened = this.#opened;
