@@ -130,8 +130,16 @@ export function envName(key: string): string {
   return `SOAKSTORM_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
-/** SOAKSTORM_* variables that are not options but are known (set by soakstorm for its own children). */
-export const INTERNAL_ENV: readonly string[] = ['SOAKSTORM_LAB_EXIT_WITH_PARENT'];
+/**
+ * SOAKSTORM_* variables that are not options but are known: set by soakstorm for its own children,
+ * or by .ci/run for the test suite (CONTRIBUTING.md) — a CI job that exports them still runs soaks.
+ */
+export const INTERNAL_ENV: readonly string[] = [
+  'SOAKSTORM_LAB_EXIT_WITH_PARENT',
+  'SOAKSTORM_REQUIRE_BROWSER',
+  'SOAKSTORM_REQUIRE_PROMETHEUS',
+  'SOAKSTORM_UPDATE_SCREENSHOTS',
+];
 
 /** The default as --help and the docs show it. */
 export function defaultText(spec: OptionSpec): string {

@@ -119,3 +119,9 @@ test('the CONTRACT options resolve with their table defaults and from flags', ()
   assert.equal(resolveRunOptions('wss://127.0.0.1:9/', {}, { SOAKSTORM_INSECURE: '1' }, 'id').options.tlsInsecure, true, 'a switch from the environment');
   assert.deepEqual(problemsOf(() => resolveRunOptions('wss://127.0.0.1:9/', {}, { SOAKSTORM_INSECURE: 'maybe' }, 'id')), ['SOAKSTORM_INSECURE (--insecure) is a switch (got "maybe"). Use 1 or 0, true or false.']);
 });
+
+test('the test-suite switches .ci/run exports (SOAKSTORM_REQUIRE_*) are known, so CI soaks still run', () => {
+  const env = { SOAKSTORM_REQUIRE_BROWSER: '1', SOAKSTORM_REQUIRE_PROMETHEUS: '1', SOAKSTORM_UPDATE_SCREENSHOTS: '1' };
+  const { options } = resolveRunOptions('ws://127.0.0.1:9/', { duration: '10s' }, env, 'id');
+  assert.equal(options.url, 'ws://127.0.0.1:9/');
+});
