@@ -87,7 +87,7 @@ export function judgeRun(summary: RunSummary): Judgement {
   if (interrupted) codes.push([signal ? SIGNAL_EXIT[signal] : EXIT.SIGINT, `run interrupted: ${summary.stopReason}`]);
   if (summary.status === 'aborted' && !summary.stopReason.startsWith('threshold failed')) codes.push([EXIT.INTERNAL, `run aborted: ${summary.stopReason}`]);
   const gen = summary.verdicts.find((v) => v.id === 'generator-saturated');
-  if (summary.generator.saturated || gen?.status === 'fail') codes.push([EXIT.SATURATED, `load generator saturated: ${summary.generator.reason || gen?.summary || 'latency figures are untrustworthy'}`]);
+  if (summary.generator.saturated || gen?.status === 'fail') codes.push([EXIT.SATURATED, saturationText(summary.generator.reason || gen?.summary || 'latency figures are untrustworthy')]);
   const failedVerdicts = summary.verdicts.filter((v) => v.status === 'fail' && v.id !== 'generator-saturated');
   const gatedFails = failedVerdicts.filter((v) => gated(v, failOn));
   if (gatedFails.length > 0) codes.push([EXIT.VERDICT, `gated verdicts failed: ${gatedFails.map((v) => `${v.id} (${v.summary})`).join('; ')}`]);
@@ -114,4 +114,9 @@ function signalFromReason(reason: string): StopSignal | undefined {
 export function verdictLine(j: Judgement): string {
   const why = j.reasons.length > 0 ? `: ${j.reasons.join('; ')}` : '';
   return `${OUTCOME_WORDS[j.outcome]} (exit ${j.exitCode})${why}`;
+}
+
+/** The saturation reason with its lead-in once: the run's own reason already starts with it. */
+export function saturationText(reason: string): string {
+  return reason.startsWith('load generator saturated') ? reason : `load generator saturated: ${reason}`;
 }

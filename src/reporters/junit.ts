@@ -3,6 +3,7 @@
 import type { RunSummary } from '../metrics/result.js';
 import { availabilityText, fmtDuration, runOutcome } from './html/format.js';
 import { evidenceRows } from './evidence.js';
+import { saturationText } from '../outcome.js';
 
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -54,7 +55,7 @@ export function renderJunit(summary: RunSummary): string {
     // The one judge's answer (outcome.ts), the same as the exit code: CI views fail exactly when the job does.
     outcome.exitCode === 0 ? { name: 'outcome' } : { name: 'outcome', failure: `${outcome.word} (exit ${outcome.exitCode})`, detail: outcome.reasons.join('\n') },
     summary.status === 'completed' ? { name: 'run completed' } : { name: 'run completed', failure: `run ${summary.status}: ${summary.stopReason}` },
-    g.saturated ? { name: 'generator healthy', failure: `load generator saturated: ${g.reason}` } : { name: 'generator healthy' },
+    g.saturated ? { name: 'generator healthy', failure: saturationText(g.reason) } : { name: 'generator healthy' },
   ];
   const all = [...thresholds, ...verdicts, ...run];
   const failures = all.filter((c) => c.failure !== undefined).length;

@@ -121,3 +121,15 @@ test('every report shows the outcome judgeRun gives, for every combination', () 
     assert.ok(last.startsWith(`soakstorm: ${word} (exit ${j.exitCode})`), `${tag}: ${last}`);
   }
 });
+
+test('a saturated run names the saturation once, whether or not its reason carries the lead-in', () => {
+  for (const reason of ['load generator saturated: 6 of 15 load seconds were slow', '6 of 15 load seconds were slow']) {
+    const s = nightlySummary();
+    s.generator.saturated = true;
+    s.generator.reason = reason;
+    const { exitCode, reasons } = judgeRun(s);
+    assert.equal(exitCode, EXIT.SATURATED);
+    assert.equal(reasons[0], 'load generator saturated: 6 of 15 load seconds were slow');
+    assert.doesNotMatch(renderJunit(s), /saturated: load generator saturated/, 'junit names it once');
+  }
+});
