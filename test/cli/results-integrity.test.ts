@@ -3,16 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { runCli, MAIN } from '../helpers/cli.js';
 import { NIGHTLY_DIR } from '../fixtures/paths.js';
 import { writeCrashLog } from '../../src/cli/crash-log.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** A copy of the nightly fixture whose summary.json had `edit` applied. */
 function brokenCopy(edit: (s: Record<string, unknown>) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'soakstorm-broken-'));
+  const dir = tempDir('broken');
   cpSync(NIGHTLY_DIR, dir, { recursive: true });
   const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
   edit(s);
@@ -44,7 +44,7 @@ for (const [name, edit, message] of CASES) {
 }
 
 test('crash logs get an unpredictable directory and mode 0600', () => {
-  const base = mkdtempSync(join(tmpdir(), 'soakstorm-crashbase-'));
+  const base = tempDir('crashbase');
   const a = writeCrashLog(new Error('boom'), base)!;
   const b = writeCrashLog(new Error('boom'), base)!;
   assert.notEqual(dirname(a), dirname(b));

@@ -1,14 +1,12 @@
 // RunOptions for tests: the CLI defaults, small and fast, in a temp results folder.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from './temp.js';
 import { resolveRunOptions } from '../../src/cli/options.js';
 import type { RunOptions } from '../../src/coordinator/plan.js';
 import { labSubscribeMessage } from '../../src/scenarios/lab-subscribe.js';
 
 /** A fresh temp folder for results. */
 export function tempResults(): string {
-  return mkdtempSync(join(tmpdir(), 'soakstorm-test-'));
+  return tempDir('test');
 }
 
 /** The CLI's defaults for `url`, overridden by `over` (profile fields merge). */

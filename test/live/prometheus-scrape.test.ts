@@ -4,8 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/server.js';
 import { PROMETHEUS_BOUNDS_S } from '../../src/reporters/live/buckets.js';
@@ -13,6 +12,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempResults } from '../helpers/run-options.js';
 import { assertRan, freePort, onlySummary, shortRunArgs } from './live-helpers.js';
 import { REPO_ROOT } from '../fixtures/paths.js';
+import { tempDir } from '../helpers/temp.js';
 
 const PROMETHEUS_BIN = process.env['PROMETHEUS_BIN'] ?? '/usr/bin/prometheus';
 const REQUIRED = process.env['SOAKSTORM_REQUIRE_PROMETHEUS'] === '1';
@@ -38,7 +38,7 @@ after(async () => {
 
 /** Starts Prometheus scraping 127.0.0.1:`target` every second; resolves with its API base once ready. */
 async function startPrometheus(target: number): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'soakstorm-prom-'));
+  const dir = tempDir('prom');
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\nscrape_configs:\n  - job_name: soakstorm\n    static_configs:\n      - targets: ['127.0.0.1:${target}']\n`);
   const port = await freePort();

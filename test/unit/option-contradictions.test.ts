@@ -2,16 +2,16 @@
 // value came from (flag, SOAKSTORM_* variable, config key). Ignored options are warnings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveRunOptions } from '../../src/cli/options.js';
 import { SoakstormOptionErrors } from '../../src/errors.js';
+import { tempDir } from '../helpers/temp.js';
 
 const URL = 'ws://127.0.0.1:9/';
 
 function config(data: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'soakstorm-config-')), 'soak.json');
+  const path = join(tempDir('config'), 'soak.json');
   writeFileSync(path, JSON.stringify(data));
   return path;
 }

@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveRunOptions } from '../../src/cli/options.js';
 import { SoakstormError } from '../../src/errors.js';
 import { openFileLimit } from '../../src/cli/memory-options.js';
+import { tempDir } from '../helpers/temp.js';
 
 const URL = 'ws://127.0.0.1:9/';
 
 function config(data: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'soakstorm-config-')), 'soak.json');
+  const path = join(tempDir('config'), 'soak.json');
   writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
   return path;
 }
