@@ -139,7 +139,11 @@ async function soakSide(url: string, s: HeldSettings, log: (line: string) => voi
   const child = spawn(process.execPath, [main, ...cliArgs(url, s, outDir)], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const pid = child.pid!;
   // Shards run in their own process groups and do not watch their parent: kill the whole tree.
-  const unhook = onKillChildren(() => killTree(pid));
+  // On Ctrl-C the bench exits from its signal handler and the finally below never runs.
+  const unhook = onKillChildren(() => {
+    killTree(pid);
+    rmSync(outDir, { recursive: true, force: true });
+  });
   const sampler = sampleTrees(() => [pid]);
   let output = '';
   for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-4000)));
