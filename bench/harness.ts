@@ -57,16 +57,21 @@ export function coreShare(r: WindowResult): number {
   return r.wallMs > 0 ? (r.cpuUserMs + r.cpuSystemMs) / r.wallMs : 0;
 }
 
+/** Extra cleanups killChildren() runs: processes a bench spawned itself (e.g. the CLI and its shards). */
+const killHooks = new Set<() => void>();
+
 /**
  * Runs `role` of the compiled bench module `moduleUrl` in a fresh node process and returns the
- * JSON object it printed last on stdout. Rejects (and kills the child) after `capMs`.
+ * JSON object it printed last on stdout. Rejects (and kills the child) after `capMs`. `onSpawn`
+ * gets the child's pid, for a parent that samples the child's memory from /proc.
  */
-export function runChild<T>(moduleUrl: string, role: string, params: object, capMs = CHILD_CAP_MS, nodeArgs: string[] = []): Promise<T> {
+export function runChild<T>(moduleUrl: string, role: string, params: object, capMs = CHILD_CAP_MS, nodeArgs: string[] = [], onSpawn?: (pid: number) => void): Promise<T> {
   const file = fileURLToPath(moduleUrl);
   const child = spawn(process.execPath, [...nodeArgs, file, '--child', role, JSON.stringify(params)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   live.add(child);
+  if (child.pid !== undefined) onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -96,6 +101,14 @@ export function runChild<T>(moduleUrl: string, role: string, params: object, cap
 export function killChildren(): void {
   for (const child of live) child.kill('SIGKILL');
   live.clear();
+  for (const hook of killHooks) hook();
+  killHooks.clear();
+}
+
+/** Registers a cleanup for killChildren(); call the returned function once it is no longer needed. */
+export function onKillChildren(hook: () => void): () => void {
+  killHooks.add(hook);
+  return () => killHooks.delete(hook);
 }
 
 /**

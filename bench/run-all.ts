@@ -1,5 +1,6 @@
-// `npm run bench`: one lab process, each generator in its own child process, then a table of
-// soakstorm vs raw baselines and results/bench-<date>.json. Loopback only; kills every child.
+// `npm run bench`: one lab process (held-50k starts its own 3-process lab), each generator in its
+// own child process, then a table of soakstorm vs raw baselines and results/bench-<date>.json.
+// Loopback only; kills every child.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { benchWsEcho } from './ws-echo.js';
 import { benchIdleMemory } from './idle-memory.js';
 import { benchSseRead } from './sse-read.js';
 import { benchOpenTime } from './open-time.js';
+import { benchHeld50k } from './held-50k.js';
+import { benchChurnRss } from './churn-rss.js';
 
 /** Benches to run, by name; `node dist/bench/run-all.js ws-echo sse-read` runs a subset. */
 const BENCHES: Record<string, (lab: LabProcess, log: (line: string) => void) => Promise<BenchRow[]>> = {
@@ -16,6 +19,9 @@ const BENCHES: Record<string, (lab: LabProcess, log: (line: string) => void) => 
   'idle-memory': (lab, log) => benchIdleMemory(lab.wsUrl, log),
   'sse-read': (lab, log) => benchSseRead(lab.httpUrl, log),
   'open-time': (lab, log) => benchOpenTime(lab.wsUrl, lab.pid, log),
+  // Starts its own 3-process lab: one lab process cannot hold 50,000 sockets (fd limit 20,000).
+  'held-50k': (_lab, log) => benchHeld50k(log),
+  'churn-rss': (lab, log) => benchChurnRss(lab.wsUrl, log),
 };
 
 const logLines: string[] = [];
