@@ -86,7 +86,12 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   plan.startAtEpochMs = Number.isNaN(startAt) ? Date.now() : startAt;
   const recorder = new Recorder(task.counters, plan.recordAttempts);
   const scheduler = new Scheduler();
-  const startPerfMs = plan.startAtEpochMs - performance.timeOrigin;
+  // Wall clock ↔ performance clock, anchored now rather than at thread start (timeOrigin): a wall
+  // clock stepped since the process started (NTP, a paused VM) would otherwise move t=0. Seen
+  // once here: during a VM stall (kernel "hrtimer: interrupt took 2 ms") a 6 s test run sent its
+  // ticks on time but never attempted a connection.
+  const epochOffsetMs = Date.now() - performance.now();
+  const startPerfMs = plan.startAtEpochMs - epochOffsetMs;
   const ctx: WorkerContext = {
     plan,
     recorder,
@@ -99,7 +104,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     subscribeRateKnown: plan.subscribeMessage === labSubscribeMessage(plan.profile.pushRate, plan.profile.pushBytes),
     ringSize: ringSizeFor(plan.profile.ratePerSec, plan.timeoutMs),
     stormsReported: 0,
-    toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
+    toEpochMs: (perfMs) => epochOffsetMs + perfMs,
   };
   const transports = new TransportFactory(plan, recorder, scenario?.shape);
   const clients: Client<unknown>[] = [];
