@@ -104,7 +104,10 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
     subscribeRateKnown: plan.subscribeMessage === labSubscribeMessage(plan.profile.pushRate, plan.profile.pushBytes),
     ringSize: ringSizeFor(plan.profile.ratePerSec, plan.timeoutMs),
     stormsReported: 0,
-    toEpochMs: (perfMs) => epochOffsetMs + perfMs,
+    // Timestamps compared with a server's (push lag) use the same clock the lab stamps with
+    // (timeOrigin + now, src/lab/push.ts): anchoring these at start too put a lab in the same
+    // process ~1 ms ahead, and pushes "arrived before they were sent".
+    toEpochMs: (perfMs) => performance.timeOrigin + perfMs,
   };
   const transports = new TransportFactory(plan, recorder, scenario?.shape);
   const clients: Client<unknown>[] = [];
