@@ -3,7 +3,7 @@
 // no timer per client; clients carry their own heap slot so rescheduling is O(log n).
 
 /** Longest stretch of due work in one timer tick before I/O gets a turn, ms. */
-const SLICE_MS = 10;
+export const SLICE_MS = 10;
 /** How many due items run between two clock reads (a power of two). */
 const CHECK_EVERY = 16;
 
