@@ -43,6 +43,21 @@ test('many failed attempts fail even while some connections stayed open', () => 
   assert.match(v.summary, /40 of 100 connection attempts failed \(40%\)/);
 });
 
+test('a run too short for a load second past the first still fails on its failed attempts', () => {
+  // Seen in CI: a 2 s run on a busy core whose t = 2 tick landed after the stop, so only t = 1 was under load.
+  const tl = timeline([['steady', 1], ['drain', 1]], (t) => ({ attempted: t === 1 ? 30 : 0, open: t === 1 ? 13 : 0 }));
+  const failing = profile(20, { conn_attempted: 30, conn_opened: 13, conn_failed: 17 });
+  const a = availabilityOf(tl, failing);
+  assert.equal(a.ratio, null);
+  const v = availabilityVerdict(input({ summary: summary({ totals: failing }), timeline: tl }));
+  assert.equal(v.status, 'fail');
+  assert.equal(v.summary, 'the target was unavailable: 17 of 30 connection attempts failed (57%)');
+  const healthy = profile(20, { conn_attempted: 20, conn_opened: 20 });
+  const ok = availabilityVerdict(input({ summary: summary({ totals: healthy }), timeline: tl }));
+  assert.equal(ok.status, 'inconclusive');
+  assert.equal(ok.summary, 'not judged: no load second after the first to look for outages in; 0 of 20 attempts failed');
+});
+
 test('availability is a threshold metric (ratio, % allowed), no-data without figures', () => {
   const s = summary();
   s.availability = availabilityOf(run((t) => t > 50), profile(10, { conn_attempted: 10 }));
