@@ -10,7 +10,7 @@ import { WorkerPool, type RunningWorker } from './pool.js';
 import { buildSummary } from './summary.js';
 import { TickMerger } from './ticks.js';
 import { ResultsFolder } from './timeline.js';
-import { RunStopper, type StopRequest } from './shutdown.js';
+import { loadEndMs, RunStopper, type StopRequest } from './shutdown.js';
 import { MemorySampling, type ServerMemoryRecord } from './memory-sampling.js';
 import { evaluateRun, liveFailures } from './finish.js';
 import { rescueCounters, type RescueResult } from './rescue.js';
@@ -178,9 +178,10 @@ class SoakRun {
     };
     this.hooks.onStart?.({ runId: options.runId, dir: this.folder.dir, workers: this.#plans.length, startAtEpochMs: this.#startAtEpochMs, control });
     this.#timers.push(setInterval(() => this.#ticks.flushStale(Date.now(), TICK_WAIT_MS), 500));
-    this.#timers.push(setTimeout(() => stopper.stop({ reason: 'duration', status: 'completed', detail: 'duration elapsed' }), Math.max(0, this.#startAtEpochMs + options.durationMs - Date.now())));
+    const planned: StopRequest = { reason: 'duration', status: 'completed', detail: 'duration elapsed' };
+    this.#timers.push(setTimeout(() => stopper.stop(planned), Math.max(0, this.#startAtEpochMs + options.durationMs - Date.now())));
     stopper.onStop((req) => {
-      this.#stopAtMs = Date.now() - this.#startAtEpochMs;
+      this.#stopAtMs = loadEndMs(req === planned, Date.now() - this.#startAtEpochMs, options.durationMs);
       const drainMs = req.reason === 'duration' ? options.drainMs : Math.min(options.drainMs, 1000);
       for (const w of this.#running) w.port.postMessage({ type: 'stop', reason: req.reason, drainMs });
     });

@@ -12,6 +12,16 @@ export interface StopRequest {
   signal?: StopSignal;
 }
 
+/**
+ * When the load phase ended, ms after the start. The planned stop ends it at the planned duration
+ * even when its timer fired early by Date.now()'s reading (timers run on the monotonic clock):
+ * the workers' tick stamped with its nominal end at exactly the duration was otherwise labelled
+ * drain, 1 run in 20 here, and a 2 s run then had no load second past the first (seen in CI).
+ */
+export function loadEndMs(plannedStop: boolean, elapsedMs: number, durationMs: number): number {
+  return plannedStop ? Math.max(durationMs, elapsedMs) : elapsedMs;
+}
+
 /** A latch the run loop listens to; the first request wins. */
 export class RunStopper {
   #request: StopRequest | null = null;
