@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import cluster from 'node:cluster';
 import { startLabCluster } from '../lab/cluster.js';
 import { SoakstormError } from '../errors.js';
-import { startLab, type Lab } from '../lab/server.js';
+import type { Lab } from '../lab/server.js';
 import { DEFAULT_LAB_OPTIONS, LAB_PRESETS, LabOptionError, presetOptions, type LabOptions } from '../lab/options.js';
 import { resolveLabOptions } from '../lab/validate.js';
 import { LAB_KNOBS, knobDefault } from '../lab/knobs.js';
@@ -136,6 +136,9 @@ function statusLine(lab: Lab, msgsPerSec: number): string {
 
 async function listenOrExplain(options: LabOptions): Promise<Lab> {
   try {
+    // The lab (and ws with it) loads only for `soakstorm lab`: the run command's coordinator
+    // never serves, and every module it loads is RSS the bench counts against soakstorm.
+    const { startLab } = await import('../lab/server.js');
     return await startLab(options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);

@@ -3,7 +3,7 @@
 // every reconnect and in every run. csv-parse does the quoting rules (RFC 4180) we would
 // otherwise get wrong.
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 
 /** One row: column -> text. */
 export type DataRow = Readonly<Record<string, string>>;
@@ -23,6 +23,9 @@ export function readDataRows(path: string): DataRow[] {
 
 function csvRows(text: string, path: string): DataRow[] {
   try {
+    // Required on first use (its CommonJS build, so this stays synchronous): every worker imports
+    // this module for rowFor, and only a scenario with a CSV file needs the parser.
+    const { parse } = createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync');
     return parse(text, { columns: true, skip_empty_lines: true, trim: true }) as DataRow[];
   } catch (err) {
     throw new Error(`data file ${path} is not valid CSV (${(err as Error).message}). Fix the file`);

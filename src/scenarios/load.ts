@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import type { Scenario } from './define.js';
 import { readDataRows, type DataRow } from './data-feed.js';
 import { ScenarioError, durationMs, lineOf, validateScenario } from './validate.js';
@@ -32,6 +31,9 @@ export async function loadScenario(path: string): Promise<LoadedScenario> {
   const source = readFileSync(file, 'utf8');
   let mod: Record<string, unknown>;
   try {
+    // Imported here, not at the top: tsx (esbuild) costs ~15 MB of RSS in every thread that loads
+    // it, and only a run with --scenario needs it (issue 15: generator RSS at 19,500 held).
+    const { tsImport } = await import('tsx/esm/api');
     mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
   } catch (err) {
     throw loadError(err, path);

@@ -78,6 +78,7 @@ async function drive(task: WorkerTask): Promise<WorkerFinal> {
   });
   // The scenario is compiled once per worker, before 'ready' (the coordinator validated it already).
   const scenario = plan.scenarioFile === null ? null : new ScenarioRuntime(await loadScenario(plan.scenarioFile));
+  await TransportFactory.preload(plan.driver);
   const firstId = plan.firstId ?? plan.workerIndex;
   const idStride = plan.idStride ?? plan.workerCount;
   const clientCount = Math.max(0, Math.ceil((plan.clientCount - firstId) / idStride));

@@ -2,15 +2,27 @@
 // factory per worker: clients of one profile and local address share one setup object (and the
 // WebSocket options made from it), so a connection costs only its own transport.
 import type { WorkerPlan } from '../../protocol.js';
-import { StreamTransport } from './stream.js';
+import type { StreamTransport } from './stream.js';
 import { PLAIN_CONNECT, type ConnectShape, type Transport, type TransportMeter, type TransportSetup, type TransportSink } from './transport.js';
 import { WsTransport } from './ws.js';
 import { LocalPorts } from './local-ports.js';
+
+/**
+ * The SSE/NDJSON transport, loaded only by workers of a stream plan: it brings undici, ~10 MB of
+ * RSS in every thread that imports it, which a WebSocket run never uses (issue 15: generator RSS
+ * at 19,500 held).
+ */
+let streamTransport: typeof StreamTransport | null = null;
 
 /** Makes every transport of one worker. */
 export class TransportFactory {
   readonly #setups = new Map<string, TransportSetup>();
   readonly #ports = new Map<string, LocalPorts>();
+
+  /** Loads the transport of `driver`; once per worker, before the first factory for it (before 'ready'). */
+  static async preload(driver: WorkerPlan['driver']): Promise<void> {
+    if (driver !== 'ws') streamTransport ??= (await import('./stream.js')).StreamTransport;
+  }
 
   constructor(
     readonly plan: WorkerPlan,
@@ -32,7 +44,8 @@ export class TransportFactory {
         return new WsTransport(setup, sink);
       case 'sse':
       case 'ndjson':
-        return new StreamTransport(setup, sink, plan.driver, plan.profile);
+        if (streamTransport === null) throw new Error('TransportFactory.preload() was not awaited for a stream plan');
+        return new streamTransport(setup, sink, plan.driver, plan.profile);
     }
   }
 
