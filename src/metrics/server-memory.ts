@@ -2,7 +2,7 @@
 // Prometheus text parser. The only I/O in metrics/: it reads only the pid or URL the user gave,
 // and a failed sample is returned as data, never thrown.
 import { readFile } from 'node:fs/promises';
-import type { Agent } from 'undici';
+import type { Agent, request } from 'undici';
 import { implausibleBytes, jsonNumber } from './memory-value.js';
 import { parsePrometheusText, type PromSample } from './prometheus-text.js';
 
@@ -90,10 +90,10 @@ export function createMemorySampler(src: MemorySource, opts: { timeoutMs?: numbe
   // A private agent: one keep-alive connection to the target, closed with the sampler. undici is
   // imported on the first sample, not with this module: a run that samples no URL (most) keeps
   // ~20 MB of RSS out of the coordinator (issue 15: generator RSS at 19,500 held).
-  let agent: Promise<Agent> | null = null;
-  const agentOnce = (): Promise<Agent> =>
-    (agent ??= import('undici').then(({ Agent }) => new Agent({ connections: 1, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })));
-  const get = async (): Promise<string> => httpGet(await agentOnce(), src.url, timeoutMs);
+  let http: Promise<Http> | null = null;
+  const httpOnce = (): Promise<Http> =>
+    (http ??= import('undici').then(({ Agent, request }) => ({ agent: new Agent({ connections: 1, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }), request })));
+  const get = async (): Promise<string> => httpGet(await httpOnce(), src.url, timeoutMs);
   const sample =
     src.kind === 'prometheus'
       ? async (): Promise<MemoryReading> => readingFromPrometheus(await get(), src.metric ?? DEFAULT_PROM_METRIC, src.url)
@@ -104,7 +104,7 @@ export function createMemorySampler(src: MemorySource, opts: { timeoutMs?: numbe
     metricKind,
     sample: () => sample().catch((err: unknown) => ({ ok: false as const, error: `GET ${src.url} failed: ${describeError(err)}` })),
     close: async () => {
-      if (agent !== null) await (await agent).close();
+      if (http !== null) await (await http).agent.close();
     },
   };
 }
@@ -128,8 +128,13 @@ export async function samplePid(pid: number): Promise<MemoryReading> {
   return { ok: true, bytes, rssBytes: bytes };
 }
 
-async function httpGet(agent: Agent, url: string, timeoutMs: number): Promise<string> {
-  const { request } = await import('undici');
+/** The sampler's private agent and undici's request, loaded together on the first sample. */
+interface Http {
+  agent: Agent;
+  request: typeof request;
+}
+
+async function httpGet({ agent, request }: Http, url: string, timeoutMs: number): Promise<string> {
   const res = await request(withoutUserinfo(url), { dispatcher: agent, signal: AbortSignal.timeout(timeoutMs), headers: basicAuthOf(url) });
   if (res.statusCode !== 200) {
     await res.body.dump();
